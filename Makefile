@@ -1,0 +1,36 @@
+# codesift — `make demo` indexes real code and searches it; `make test` runs the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+STDLIB  = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+# torch first and pinned: the pinned version is a CPU wheel; an unpinned one pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/codesift index . --name codesift
+	$(BIN)/codesift index $(STDLIB)/json --name json
+	$(BIN)/codesift index $(STDLIB)/email --name email
+	$(BIN)/codesift repos
+	$(BIN)/codesift search "decode a JSON document from a string" -k 3
+	$(BIN)/codesift search "parse an email address into name and address parts" --repo email -k 3
+	$(BIN)/codesift search "split a long function into windows that fit the model" --lang python -k 3
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/index_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,55 @@
+"""The chunk record shared by the indexer, the store and the retriever.
+
+A chunk is one searchable unit of a repository: a function or method, a class
+summary, a group of module-level statements, a documentation section or a
+window of lines. Line numbers are 1-based and inclusive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+# Bump when chunk boundaries or the embedded text change: indexes built with
+# another version must be rebuilt, and the store refuses to mix them.
+CHUNKER_VERSION = 1
+
+KINDS = ("function", "method", "class", "module", "section", "text")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    repo: str
+    path: str  # repository-relative, POSIX separators
+    language: str  # "python", "markdown", "text", ...
+    kind: str  # one of KINDS
+    symbol: str  # qualified name: "Class.method", "func", heading path, or "" for module/text
+    signature: str  # first line(s) of a definition; heading text for sections
+    start_line: int
+    end_line: int
+    code: str  # the exact source text of lines start_line..end_line (class bodies summarised)
+    parent: str = ""  # enclosing class/namespace/heading, "" at top level
+    window: int = 0  # index of this window when a long chunk is split; 0 otherwise
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha1(self.code.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def header(self) -> str:
+        """Short context prepended to the embedded text: path, enclosing scope, signature."""
+        lines = [f"# {self.path}"]
+        if self.parent:
+            lines.append(f"# in {self.parent}")
+        if self.signature and self.kind in ("function", "method", "class"):
+            lines.append(f"# {self.signature.strip()}")
+        return "\n".join(lines)
+
+    def embed_text(self) -> str:
+        return f"{self.header()}\n{self.code}"
+
+    def to_payload(self) -> dict:
+        payload = asdict(self)
+        payload.pop("extra")
+        payload["content_hash"] = self.content_hash
+        return payload

@@ -1,0 +1,21 @@
+"""Errors users can act on: each carries one line that the CLI prints without a traceback."""
+
+
+class CodesiftError(Exception):
+    """A failure with a one-line, user-facing explanation."""
+
+
+class IndexBusyError(CodesiftError):
+    """Another process holds the embedded index open."""
+
+
+class ModelMismatchError(CodesiftError):
+    """The index was built with a different embedding model or chunker."""
+
+
+class SourceError(CodesiftError):
+    """A repository path or URL that cannot or must not be used."""
+
+
+class ModelLoadError(CodesiftError):
+    """An embedding model that cannot be loaded (unreachable hub id, bad directory)."""

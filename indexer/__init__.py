@@ -1,0 +1,1 @@
+"""Repository → files → tree-sitter chunks → vectors → store, incrementally."""

@@ -1,0 +1,1 @@
+"""Training data, curriculum and contrastive training of code embedders."""

@@ -1,0 +1,1 @@
+"""Streamlit app over the retriever and indexer."""
