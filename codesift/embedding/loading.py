@@ -1,0 +1,128 @@
+"""`load_embedder`: a preset name, a local model directory or a hub id → an `Embedder`.
+
+Local directories may be sentence-transformers models (their saved prompts are
+honoured) or plain transformers checkpoints; decoder checkpoints get
+last-token pooling with left padding, encoders mean pooling.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from codesift.embedding.embedder import Embedder
+from codesift.embedding.presets import PRESETS, resolve_package_model
+from codesift.embedding.tasks import PromptSet, prompt_set, prompts_from_saved
+from codesift.errors import ModelLoadError
+
+HUB_PROBE_TIMEOUT_S = 5
+DECODER_MODEL_TYPES = {"qwen2", "qwen3", "llama", "mistral", "gemma", "gemma2", "gemma3", "phi3", "starcoder2"}
+
+
+def _quiet_transformers() -> None:
+    """Weight-loading progress bars and hub retry chatter are noise in a CLI."""
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.set_verbosity_error()
+
+
+def _is_decoder(path: Path) -> bool:
+    config = json.loads((path / "config.json").read_text())
+    return config.get("model_type") in DECODER_MODEL_TYPES or any(
+        a.endswith("ForCausalLM") for a in config.get("architectures") or []
+    )
+
+
+def build_sentence_transformer(path: str | Path, pooling: str | None = None, max_seq_length: int | None = None):
+    """A sentence-transformers pipeline (transformer → pooling → normalise) over a plain checkpoint."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+
+    path = Path(path)
+    pooling = pooling or ("lasttoken" if _is_decoder(path) else "mean")
+    transformer = Transformer(str(path), max_seq_length=max_seq_length)
+    pool = Pooling(transformer.get_embedding_dimension(), pooling_mode=pooling)
+    model = SentenceTransformer(modules=[transformer, pool, Normalize()], device="cpu")
+    _configure_padding(model, pooling)
+    return model
+
+
+def _configure_padding(model, pooling: str | None) -> None:
+    tokenizer = model.tokenizer
+    if pooling == "lasttoken":
+        tokenizer.padding_side = "left"
+    if tokenizer.pad_token is None and tokenizer.eos_token is not None:
+        tokenizer.pad_token = tokenizer.eos_token
+
+
+def _model_pooling(model) -> str | None:
+    for module in model:
+        mode = getattr(module, "pooling_mode", None)
+        if mode is not None:
+            return mode if isinstance(mode, str) else mode[0]
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def _load_from_hub(repo_id: str, trust_remote_code: bool):
+    """Load a hub model: from the local cache when it is there, else after one quick reachability check."""
+    import huggingface_hub
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(repo_id, device="cpu", trust_remote_code=trust_remote_code, local_files_only=True)
+    except Exception:
+        pass  # not cached: go to the hub
+    try:
+        huggingface_hub.model_info(repo_id, timeout=HUB_PROBE_TIMEOUT_S)
+    except Exception as exc:
+        raise ModelLoadError(
+            f"cannot reach the Hugging Face hub for model {repo_id!r} ({_first_line(exc)}); "
+            "pass a local model directory, or use the default 'minilm'"
+        ) from None
+    return SentenceTransformer(repo_id, device="cpu", trust_remote_code=trust_remote_code)
+
+
+def _load(source: str, name: str, trust_remote_code: bool, pooling: str | None, max_seq_length: int | None):
+    from sentence_transformers import SentenceTransformer
+
+    path = Path(source).expanduser()
+    try:
+        if path.is_dir() and not (path / "modules.json").exists():
+            return build_sentence_transformer(path, pooling, max_seq_length)
+        if path.is_dir():
+            model = SentenceTransformer(str(path), device="cpu", trust_remote_code=trust_remote_code)
+        else:
+            model = _load_from_hub(source, trust_remote_code)
+    except ModelLoadError:
+        raise
+    except Exception as exc:  # checkpoints fail in many ways; the user needs one line
+        raise ModelLoadError(f"cannot load embedding model {name!r} from {source}: {_first_line(exc)}") from None
+    if max_seq_length:
+        model.max_seq_length = max_seq_length
+    _configure_padding(model, _model_pooling(model))
+    return model
+
+
+def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = None) -> Embedder:
+    """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id."""
+    _quiet_transformers()
+    preset = PRESETS.get(name_or_path)
+    if preset is not None:
+        source = resolve_package_model(preset.source) if preset.source.startswith("package:") else preset.source
+        model = _load(source, preset.name, preset.trust_remote_code, preset.pooling, preset.max_seq_length)
+        prompts: PromptSet = prompt_set(preset.prompt_style)
+        name = preset.name
+    else:
+        path = Path(name_or_path).expanduser()
+        if not path.is_dir() and (path.exists() or name_or_path.startswith((".", "/", "~"))):
+            raise ModelLoadError(f"model directory not found: {name_or_path}")
+        model = _load(name_or_path, name_or_path, False, None, None)
+        prompts = prompts_from_saved(getattr(model, "prompts", {}) or {}) or PromptSet()
+        name = str(path.resolve()) if path.is_dir() else name_or_path
+    return Embedder(model, name=name, prompts=prompts, truncate_dim=truncate_dim)

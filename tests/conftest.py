@@ -1,0 +1,69 @@
+"""Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, and an isolated CODESIFT_HOME."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    from codesift.embedding import load_embedder
+
+    return load_embedder("minilm")
+
+
+def build_tiny_decoder(directory) -> None:
+    """A random 2-layer Qwen2 with a BPE tokenizer trained here: pads on the left, appends EOS."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2Model
+
+    corpus = [
+        "def parse_json(path): return json.load(open(path))",
+        "class Stack: def push(self, item): self.items.append(item)",
+        "Find the most relevant code snippet given the following query:",
+        "sort a list of numbers in place and return the largest element",
+        "func main() { fmt.Println(\"hello\") } fn add(a: i32, b: i32) -> i32 { a + b }",
+    ] * 20
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<pad>", "<unk>", "<|endoftext|>"])
+    tokenizer.train_from_iterator(corpus, trainer)
+    eos = tokenizer.token_to_id("<|endoftext|>")
+    tokenizer.post_processor = processors.TemplateProcessing(single="$A <|endoftext|>", special_tokens=[("<|endoftext|>", eos)])
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, pad_token="<pad>", unk_token="<unk>", eos_token="<|endoftext|>", padding_side="left"
+    )
+    fast.model_max_length = 128
+    config = Qwen2Config(
+        vocab_size=tokenizer.get_vocab_size(),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        pad_token_id=fast.pad_token_id,
+        eos_token_id=eos,
+    )
+    import torch
+
+    torch.manual_seed(0)
+    Qwen2Model(config).save_pretrained(directory)
+    fast.save_pretrained(directory)
+
+
+@pytest.fixture(scope="session")
+def tiny_decoder_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("tiny-qwen2")
+    build_tiny_decoder(directory)
+    return directory
+
+
+@pytest.fixture
+def codesift_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CODESIFT_HOME", str(home))
+    monkeypatch.delenv("CODESIFT_QDRANT_URL", raising=False)
+    monkeypatch.delenv("CODESIFT_MODEL", raising=False)
+    monkeypatch.delenv("CODESIFT_COLLECTION", raising=False)
+    return home
