@@ -1,0 +1,35 @@
+"""Settings from the environment, overridable by CLI options.
+
+CODESIFT_HOME (data: indexes, clones; default ~/.local/share/codesift),
+CODESIFT_QDRANT_URL / QDRANT_API_KEY (use a Qdrant server instead of the
+embedded engine), CODESIFT_MODEL (default embedding model),
+CODESIFT_COLLECTION (default index name).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from codesift.embedding.presets import DEFAULT_MODEL
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("CODESIFT_HOME") or Path.home() / ".local" / "share" / "codesift").expanduser()
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = field(default_factory=_default_home)
+    qdrant_url: str | None = field(default_factory=lambda: os.environ.get("CODESIFT_QDRANT_URL") or None)
+    qdrant_api_key: str | None = field(default_factory=lambda: os.environ.get("QDRANT_API_KEY") or None)
+    model: str = field(default_factory=lambda: os.environ.get("CODESIFT_MODEL") or DEFAULT_MODEL)
+    collection: str = field(default_factory=lambda: os.environ.get("CODESIFT_COLLECTION") or "codesift")
+
+    @property
+    def clones_dir(self) -> Path:
+        return self.home / "repos"
+
+    def with_overrides(self, **overrides) -> "Settings":
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,22 @@
+"""Vector store: one Qdrant collection per index, embedded (default) or on a server."""
+
+from pathlib import Path
+
+from codesift.store.base import Store
+from codesift.store.filters import SearchFilter
+from codesift.store.meta import check_compatible, new_meta
+from codesift.store.records import Hit, SparseVec, StorePoint
+
+
+def open_store(collection: str, *, home: Path, qdrant_url: str | None = None, api_key: str | None = None) -> Store:
+    """The server store when a URL is given, else the embedded store under `home/indexes/<collection>`."""
+    if qdrant_url:
+        from codesift.store.server import ServerStore
+
+        return ServerStore.connect(qdrant_url, collection, api_key=api_key)
+    from codesift.store.edge import EdgeStore
+
+    return EdgeStore(Path(home) / "indexes" / collection, collection)
+
+
+__all__ = ["Hit", "SearchFilter", "SparseVec", "Store", "StorePoint", "check_compatible", "new_meta", "open_store"]

@@ -1,0 +1,86 @@
+"""The store interface the indexer and retriever program against.
+
+Two backends implement it: `EdgeStore` (embedded Qdrant engine, the default)
+and `ServerStore` (a Qdrant server through qdrant-client). Each holds one
+collection with a named dense vector `dense`, a BM25 sparse vector `bm25`,
+keyword indexes on the filterable payload fields, and collection metadata.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+from codesift.store.filters import SearchFilter
+from codesift.store.records import Hit, SparseVec, StorePoint
+
+DENSE = "dense"
+SPARSE = "bm25"
+KEYWORD_FIELDS = ("repo", "language", "path", "kind", "dirs", "symbol")
+POST_FILTER_OVERSAMPLE = 8
+
+
+class Store(ABC):
+    collection: str
+
+    @abstractmethod
+    def exists(self) -> bool: ...
+
+    @abstractmethod
+    def create(self, dim: int, meta: dict) -> None: ...
+
+    @abstractmethod
+    def meta(self) -> dict: ...
+
+    @abstractmethod
+    def set_meta(self, meta: dict) -> None: ...
+
+    @abstractmethod
+    def upsert(self, points: list[StorePoint]) -> None: ...
+
+    @abstractmethod
+    def delete_ids(self, ids: list[str]) -> None: ...
+
+    @abstractmethod
+    def delete_repo(self, repo: str) -> None: ...
+
+    @abstractmethod
+    def scroll(self, search_filter: SearchFilter, fields: list[str]) -> Iterator[tuple[str, dict]]:
+        """Every matching point as (id, payload restricted to `fields`)."""
+
+    @abstractmethod
+    def count(self, search_filter: SearchFilter | None = None) -> int: ...
+
+    @abstractmethod
+    def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]: ...
+
+    @abstractmethod
+    def _query_sparse(self, vector: SparseVec, search_filter: SearchFilter, limit: int) -> list[Hit]: ...
+
+    @abstractmethod
+    def retrieve(self, ids: list[str]) -> list[Hit]: ...
+
+    def flush(self) -> None:
+        """Make writes durable (the server store writes through)."""
+
+    def close(self) -> None:
+        """Release the collection (and its lock, on the embedded store)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def search_dense(self, vector, search_filter: SearchFilter | None = None, limit: int = 10) -> list[Hit]:
+        return self._post_filtered(self._query_dense, list(map(float, vector)), search_filter, limit)
+
+    def search_sparse(self, vector: SparseVec, search_filter: SearchFilter | None = None, limit: int = 10) -> list[Hit]:
+        return self._post_filtered(self._query_sparse, vector, search_filter, limit)
+
+    def _post_filtered(self, query, vector, search_filter: SearchFilter | None, limit: int) -> list[Hit]:
+        search_filter = search_filter or SearchFilter()
+        if not search_filter.needs_post_filter():
+            return query(vector, search_filter, limit)
+        hits = query(vector, search_filter, limit * POST_FILTER_OVERSAMPLE)
+        return [h for h in hits if search_filter.accepts(h.payload)][:limit]

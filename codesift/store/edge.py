@@ -1,0 +1,172 @@
+"""Embedded store on `qdrant-edge-py`: the Qdrant engine in this process, data under one directory.
+
+Layout: `<dir>/shard/` (segments and write-ahead log) and `<dir>/meta.json`
+(collection metadata, replaced atomically). The engine locks its write-ahead
+log, so a second process opening the same index gets `IndexBusyError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import qdrant_edge as q
+
+from codesift.errors import CodesiftError, IndexBusyError
+from codesift.store.base import DENSE, KEYWORD_FIELDS, SPARSE, Store
+from codesift.store.filters import SearchFilter
+from codesift.store.records import Hit, SparseVec, StorePoint
+
+SCROLL_PAGE = 2048
+
+
+def _filter(search_filter: SearchFilter) -> q.Filter | None:
+    must = [q.FieldCondition(k, match=q.MatchValue(v)) for k, v in search_filter.exact_conditions().items()]
+    must_not = [q.HasIdCondition(set(search_filter.exclude_ids))] if search_filter.exclude_ids else None
+    return q.Filter(must=must, must_not=must_not) if must or must_not else None
+
+
+def _hits(points) -> list[Hit]:
+    return [Hit(str(p.id), float(p.score), p.payload or {}) for p in points]
+
+
+class EdgeStore(Store):
+    def __init__(self, directory: Path, collection: str):
+        self.collection = collection
+        self.directory = Path(directory)
+        self._shard_dir = self.directory / "shard"
+        self._meta_path = self.directory / "meta.json"
+        self._shard: q.EdgeShard | None = None
+        if self.exists():
+            self._shard = self._open(lambda: q.EdgeShard.load(str(self._shard_dir)))
+
+    def _open(self, opener) -> q.EdgeShard:
+        try:
+            return opener()
+        except Exception as exc:
+            if "WouldBlock" in str(exc):
+                raise IndexBusyError(
+                    f"index {self.collection!r} is busy: another codesift process is using it; "
+                    "try again when it finishes"
+                ) from None
+            raise CodesiftError(f"cannot open index {self.collection!r} at {self.directory}: {exc}") from None
+
+    @property
+    def shard(self) -> q.EdgeShard:
+        if self._shard is None:
+            raise CodesiftError(f"no index {self.collection!r} yet: run `codesift index PATH` first")
+        return self._shard
+
+    def exists(self) -> bool:
+        return self._meta_path.exists() and (self._shard_dir / "edge_config.json").exists()
+
+    def create(self, dim: int, meta: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        config = q.EdgeConfig(
+            vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine)},
+            sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)},
+        )
+        self._shard = self._open(lambda: q.EdgeShard.create(str(self._shard_dir), config))
+        for field in KEYWORD_FIELDS:
+            self._shard.update(q.UpdateOperation.create_field_index(field, q.PayloadSchemaType.Keyword))
+        self.set_meta(meta)
+
+    def meta(self) -> dict:
+        try:
+            return json.loads(self._meta_path.read_text())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise CodesiftError(
+                f"index metadata {self._meta_path} is damaged ({exc}): remove {self.directory} and index again"
+            ) from None
+
+    def set_meta(self, meta: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".meta.", suffix=".json")
+        with os.fdopen(fd, "w") as out:
+            json.dump(meta, out, indent=1, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self._meta_path)
+
+    def upsert(self, points: list[StorePoint]) -> None:
+        if not points:
+            return
+        self.shard.update(
+            q.UpdateOperation.upsert_points(
+                [
+                    q.Point(
+                        p.id,
+                        {DENSE: p.dense, SPARSE: q.SparseVector(p.sparse.indices, p.sparse.values)},
+                        p.payload,
+                    )
+                    for p in points
+                ]
+            )
+        )
+
+    def delete_ids(self, ids: list[str]) -> None:
+        if ids:
+            self.shard.update(q.UpdateOperation.delete_points(list(ids)))
+
+    def delete_repo(self, repo: str) -> None:
+        self.shard.update(q.UpdateOperation.delete_points_by_filter(_filter(SearchFilter(repo=repo))))
+
+    def scroll(self, search_filter: SearchFilter, fields: list[str]) -> Iterator[tuple[str, dict]]:
+        offset = None
+        while True:
+            records, offset = self.shard.scroll(
+                q.ScrollRequest(
+                    offset=offset,
+                    limit=SCROLL_PAGE,
+                    filter=_filter(search_filter),
+                    with_payload=q.PayloadSelector.Include(fields),
+                    with_vector=False,
+                )
+            )
+            for record in records:
+                yield str(record.id), record.payload or {}
+            if offset is None:
+                return
+
+    def count(self, search_filter: SearchFilter | None = None) -> int:
+        return self.shard.count(q.CountRequest(exact=True, filter=_filter(search_filter or SearchFilter())))
+
+    def _query(self, query, search_filter: SearchFilter, limit: int) -> list[Hit]:
+        return _hits(
+            self.shard.query(
+                q.QueryRequest(
+                    limit=limit,
+                    query=query,
+                    filter=_filter(search_filter),
+                    with_payload=True,
+                    params=q.SearchParams(exact=True),
+                )
+            )
+        )
+
+    def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]:
+        return self._query(q.Query.Nearest(vector, using=DENSE), search_filter, limit)
+
+    def _query_sparse(self, vector: SparseVec, search_filter: SearchFilter, limit: int) -> list[Hit]:
+        if not vector.indices:
+            return []
+        sparse = q.SparseVector(vector.indices, vector.values)
+        return self._query(q.Query.Nearest(sparse, using=SPARSE), search_filter, limit)
+
+    def retrieve(self, ids: list[str]) -> list[Hit]:
+        return [Hit(str(r.id), 0.0, r.payload or {}) for r in self.shard.retrieve(list(ids), True, False)]
+
+    def flush(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+
+    def close(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+            self._shard.close()
+            self._shard = None

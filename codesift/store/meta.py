@@ -1,0 +1,43 @@
+"""Collection metadata: which model and chunker built an index, and what each repository holds.
+
+An index records the embedder's description (model, dimension, window,
+prefixes) and the chunker version when it is created; every later index or
+search run checks it and refuses a mismatch with one line.
+"""
+
+from __future__ import annotations
+
+from codesift.chunks import CHUNKER_VERSION
+from codesift.errors import ModelMismatchError
+
+SCHEMA_VERSION = 1
+
+
+def new_meta(embedder_description: dict) -> dict:
+    return {
+        "schema": SCHEMA_VERSION,
+        "chunker_version": CHUNKER_VERSION,
+        "embedder": embedder_description,
+        "repos": {},
+    }
+
+
+def check_compatible(meta: dict, embedder_description: dict, collection: str) -> None:
+    built_with = meta.get("embedder", {})
+    if built_with.get("model") != embedder_description["model"]:
+        raise ModelMismatchError(
+            f"index {collection!r} was built with model {built_with.get('model')!r} "
+            f"({built_with.get('dim')}-d), not {embedder_description['model']!r}: "
+            f"pass --model {built_with.get('model')} or use another --collection"
+        )
+    for key in ("dim", "prompts", "max_seq_length"):
+        if built_with.get(key) != embedder_description[key]:
+            raise ModelMismatchError(
+                f"index {collection!r} was built with different {key} for model "
+                f"{built_with.get('model')!r}: re-index into a new --collection"
+            )
+    if meta.get("chunker_version") != CHUNKER_VERSION:
+        raise ModelMismatchError(
+            f"index {collection!r} was built by chunker version {meta.get('chunker_version')}, "
+            f"this codesift uses {CHUNKER_VERSION}: run `codesift remove` on its repos and index again"
+        )
