@@ -1,0 +1,208 @@
+"""Index one repository incrementally: walk → plan → chunk → fit to window → embed → upsert → delete stale.
+
+Only new or changed files are read, chunked and embedded; chunks of removed
+or changed files are deleted after their replacements are written. Point ids
+are derived from (repo, path, file hash, ordinal), so a re-run after an
+interruption rewrites nothing twice and resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from codesift.chunks import Chunk
+from codesift.embedding import Embedder
+from codesift.errors import CodesiftError
+from codesift.store import SearchFilter, Store, StorePoint, check_compatible, new_meta
+from codesift.store.filters import ancestor_dirs
+from codesift.store.sparse import bm25_document
+from indexer.chunker import chunk_file
+from indexer.progress import IndexProgress
+from indexer.sources import RepoSource
+from indexer.state import StoredFile, load_repo_state
+from indexer.walker import SourceFile, read_source, walk_repo
+from indexer.windows import fit_to_window
+
+POINT_NAMESPACE = uuid.UUID("5b0c8e4e-3f0a-4c1e-9a57-c0de51f7ea11")
+WRITE_GROUP = 512  # chunks embedded and written together; a kill loses at most one group
+
+
+@dataclass
+class IndexReport:
+    repo: str
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    chunks_written: int = 0
+    chunks_deleted: int = 0
+    chunks_total: int = 0
+    chunks_split: int = 0  # chunks longer than the model window, embedded as several windows
+    skipped: Counter = field(default_factory=Counter)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class _FileWork:
+    file: SourceFile
+    file_hash: str
+    text: str
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+def point_id(repo: str, path: str, file_hash: str, ordinal: int) -> str:
+    return str(uuid.uuid5(POINT_NAMESPACE, f"{repo}\0{path}\0{file_hash}\0{ordinal}"))
+
+
+def _payload(chunk: Chunk, work: _FileWork) -> dict:
+    payload = chunk.to_payload()
+    payload.update(
+        file_hash=work.file_hash,
+        file_size=work.file.size,
+        file_mtime_ns=work.file.mtime_ns,
+        file_chunks=len(work.chunks),
+        dirs=ancestor_dirs(chunk.path),
+    )
+    return payload
+
+
+def ensure_collection(store: Store, embedder: Embedder) -> dict:
+    """Create the collection for this embedder, or check that the existing one was built with it."""
+    if not store.exists():
+        meta = new_meta(embedder.describe())
+        store.create(embedder.dim, meta)
+        return meta
+    meta = store.meta()
+    check_compatible(meta, embedder.describe(), store.collection)
+    return meta
+
+
+def _check_repo_name(meta: dict, name: str, source: RepoSource) -> None:
+    known = meta.get("repos", {}).get(name)
+    same_remote = source.url is not None and known is not None and known.get("url") == source.url
+    if known and not same_remote and known.get("root") != str(source.root):
+        raise CodesiftError(
+            f"a different repository is already indexed as {name!r} ({known.get('url') or known.get('root')}): "
+            "pass --name to index this one under another name"
+        )
+
+
+def _plan(files: list[SourceFile], state: dict[str, StoredFile], report: IndexReport) -> tuple[list[_FileWork], list[str]]:
+    """Files to (re)index, and ids of points that no longer match any current file."""
+    todo: list[_FileWork] = []
+    stale: list[str] = []
+    unreadable = 0
+    for file in files:
+        stored = state.get(file.path)
+        current = stored.hash_for_stat(file.size, file.mtime_ns) if stored else None
+        if current is None:
+            try:
+                text = read_source(file)
+            except OSError:
+                unreadable += 1
+                report.skipped_files.append((file.path, "unreadable"))
+                continue
+            current = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+            if stored is None or stored.complete_hash() != current:
+                todo.append(_FileWork(file, current, text))
+        if stored is not None:
+            stale.extend(stored.ids_except(current))
+    if unreadable:
+        report.skipped["unreadable"] += unreadable
+    report.files_unchanged = len(files) - len(todo) - unreadable
+    current_paths = {f.path for f in files}
+    for path, stored in state.items():
+        if path not in current_paths:
+            report.files_removed += 1
+            stale.extend(stored.ids_except(None))
+    return todo, stale
+
+
+class Indexer:
+    def __init__(self, embedder: Embedder, store: Store, *, batch_size: int = 64, progress: IndexProgress | None = None):
+        self.embedder = embedder
+        self.store = store
+        self.batch_size = batch_size
+        self.progress = progress or IndexProgress()
+
+    def index(self, source: RepoSource, name: str | None = None, max_file_bytes: int = 1_000_000) -> IndexReport:
+        started = time.monotonic()
+        name = name or source.name
+        meta = ensure_collection(self.store, self.embedder)
+        _check_repo_name(meta, name, source)
+        report = IndexReport(repo=name)
+
+        walk = walk_repo(source.root, max_file_bytes=max_file_bytes)
+        report.files_seen = len(walk.files)
+        report.skipped.update(walk.skipped)
+        report.skipped_files.extend(walk.skipped_files)
+
+        todo, stale = _plan(walk.files, load_repo_state(self.store, name), report)
+        chunks, works = self._chunk(name, todo)
+        report.files_indexed = len(todo)
+        self._embed_and_write(chunks, works, report)
+
+        self.store.delete_ids(stale)
+        report.chunks_deleted = len(stale)
+        report.chunks_total = self.store.count(SearchFilter(repo=name))
+        self._record_repo(name, source, report)
+        self.store.flush()
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _chunk(self, repo: str, todo: list[_FileWork]) -> tuple[list[Chunk], list[_FileWork]]:
+        """Chunk every file to index, fit chunks to the model window; returns chunks and their file."""
+        self.progress.stage("chunking", len(todo))
+        budget = self.embedder.document_token_budget()
+        chunks: list[Chunk] = []
+        owners: list[_FileWork] = []
+        for work in todo:
+            work.chunks, _ = fit_to_window(chunk_file(repo, work.file.path, work.text), self.embedder.count_tokens, budget)
+            work.text = ""  # no longer needed; keeps memory flat on big repos
+            chunks.extend(work.chunks)
+            owners.extend([work] * len(work.chunks))
+            self.progress.advance()
+        return chunks, owners
+
+    def _embed_and_write(self, chunks: list[Chunk], owners: list[_FileWork], report: IndexReport) -> None:
+        ordinals = {}
+        ids = []
+        for chunk, work in zip(chunks, owners):
+            ordinal = ordinals.get(work.file.path, 0)
+            ordinals[work.file.path] = ordinal + 1
+            ids.append(point_id(report.repo, chunk.path, work.file_hash, ordinal))
+        report.chunks_split = sum(1 for c in chunks if c.window == 1)  # every split chunk has one window 1
+        # Similar lengths together: less padding per batch.
+        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].code))
+        self.progress.stage("embedding", len(chunks))
+        for start in range(0, len(order), WRITE_GROUP):
+            group = order[start : start + WRITE_GROUP]
+            texts = [chunks[i].embed_text() for i in group]
+            vectors = self.embedder.encode_documents(texts, batch_size=self.batch_size)
+            self.store.upsert(
+                [
+                    StorePoint(ids[i], vector.tolist(), bm25_document(text), _payload(chunks[i], owners[i]))
+                    for i, vector, text in zip(group, vectors, texts)
+                ]
+            )
+            report.chunks_written += len(group)
+            self.progress.advance(len(group))
+
+    def _record_repo(self, name: str, source: RepoSource, report: IndexReport) -> None:
+        meta = self.store.meta()
+        meta.setdefault("repos", {})[name] = {
+            "root": str(source.root),
+            "url": source.url,
+            "commit": source.commit,
+            "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": report.files_seen,
+            "chunks": report.chunks_total,
+            "skipped": dict(report.skipped),
+        }
+        self.store.set_meta(meta)
+

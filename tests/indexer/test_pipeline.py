@@ -1,0 +1,185 @@
+"""The incremental, resumable indexing pipeline on real files, the bundled MiniLM and the embedded engine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codesift.errors import CodesiftError, ModelMismatchError
+from codesift.embedding import load_embedder
+from codesift.store import SearchFilter
+from codesift.store.edge import EdgeStore
+from indexer.pipeline import Indexer
+from indexer.sources import resolve_source
+from retriever.search import dense_search
+
+FILES = {
+    "shop/cart.py": '''
+        class Cart:
+            """A shopping cart."""
+
+            def __init__(self):
+                self.items = []
+
+            def add_item(self, name, price):
+                """Put an item with its price into the cart."""
+                self.items.append((name, price))
+
+            def total_price(self):
+                """Sum the prices of all items in the cart."""
+                return sum(price for _, price in self.items)
+        ''',
+    "shop/mail.py": '''
+        import smtplib
+
+        def send_receipt(address, body):
+            """Send a receipt e-mail to the customer over SMTP."""
+            with smtplib.SMTP("localhost") as server:
+                server.sendmail("shop@example.com", [address], body)
+        ''',
+    "util/strings.py": '''
+        def slugify(title):
+            """Turn a title into a lowercase URL slug with dashes."""
+            return "-".join(title.lower().split())
+        ''',
+    "README.md": "# Shop\n\nA tiny shop.\n\n## Install\n\nRun pip install shop.\n",
+}
+
+
+def _write_repo(root: Path, files=FILES) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def _point_set(store, repo):
+    return sorted((i, p["path"], p["start_line"], p["end_line"], p["content_hash"]) for i, p in store.scroll(
+        SearchFilter(repo=repo), ["path", "start_line", "end_line", "content_hash"]
+    ))
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return _write_repo(tmp_path / "shop")
+
+
+def _index(minilm, store, root, name="shop"):
+    return Indexer(minilm, store).index(resolve_source(str(root), clones_dir=root.parent / "clones"), name=name)
+
+
+def test_index_then_search_finds_the_function(minilm, repo, tmp_path):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        report = _index(minilm, store, repo)
+        assert report.files_seen == 4 and report.files_indexed == 4 and report.chunks_written == report.chunks_total > 5
+        hits = dense_search("add up the cost of everything in the basket", minilm, store, k=3)
+        found = [h for h in hits if h.symbol == "Cart.total_price"]
+        assert found and found[0].path == "shop/cart.py" and (found[0].start_line, found[0].end_line) == (11, 13)
+        assert store.meta()["repos"]["shop"]["files"] == 4
+
+
+def test_rerun_without_change_writes_nothing(minilm, repo, tmp_path):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        first = _index(minilm, store, repo)
+        again = _index(minilm, store, repo)
+    assert again.files_indexed == 0 and again.chunks_written == 0 and again.chunks_deleted == 0
+    assert again.files_unchanged == 4 and again.chunks_total == first.chunks_total
+
+
+def test_changed_and_removed_files_are_updated(minilm, repo, tmp_path):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, store, repo)
+        (repo / "util/strings.py").write_text('def shout(text):\n    """Upper-case a text and add an exclamation mark."""\n    return text.upper() + "!"\n')
+        (repo / "shop/mail.py").unlink()
+        report = _index(minilm, store, repo)
+        assert report.files_indexed == 1 and report.files_removed == 1 and report.files_unchanged == 2
+        paths = {p["path"] for _, p in store.scroll(SearchFilter(repo="shop"), ["path"])}
+        symbols = {p["symbol"] for _, p in store.scroll(SearchFilter(repo="shop"), ["symbol"])}
+        assert "shop/mail.py" not in paths and "shout" in symbols and "slugify" not in symbols
+        clean_dir = tmp_path / "clean"
+    with EdgeStore(clean_dir, "c") as clean, EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, clean, repo)
+        assert _point_set(store, "shop") == _point_set(clean, "shop")
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+import indexer.pipeline as pipeline
+from codesift.embedding import load_embedder
+from codesift.store.edge import EdgeStore
+from indexer.progress import IndexProgress
+from indexer.sources import resolve_source
+
+pipeline.WRITE_GROUP = 4
+
+class KillAfterFirstWrite(IndexProgress):
+    def stage(self, name, total):
+        self.name = name
+    def advance(self, n=1):
+        if self.name == "embedding":
+            os.kill(os.getpid(), signal.SIGKILL)
+
+store = EdgeStore(sys.argv[1], "c")
+pipeline.Indexer(load_embedder("minilm"), store, progress=KillAfterFirstWrite()).index(
+    resolve_source(sys.argv[2], clones_dir=sys.argv[3]), name="shop")
+"""
+
+
+def test_killed_run_resumes_to_the_same_point_set(minilm, repo, tmp_path):
+    index_dir = tmp_path / "idx"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(index_dir), str(repo), str(tmp_path / "clones")],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    with EdgeStore(index_dir, "c") as store:
+        partial = store.count()
+        assert 0 < partial  # the first group made it to the write-ahead log
+        report = _index(minilm, store, repo)
+        assert report.chunks_written > 0
+        resumed = _point_set(store, "shop")
+    with EdgeStore(tmp_path / "clean", "c") as clean:
+        _index(minilm, clean, repo)
+        assert resumed == _point_set(clean, "shop")
+        assert partial < len(resumed)
+
+
+def test_other_model_is_refused(minilm, repo, tmp_path, tiny_decoder_dir):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, store, repo)
+        with pytest.raises(ModelMismatchError, match="built with model 'minilm'"):
+            Indexer(load_embedder(str(tiny_decoder_dir)), store).index(resolve_source(str(repo), clones_dir=tmp_path))
+
+
+def test_same_name_for_another_repo_is_refused(minilm, repo, tmp_path):
+    other = _write_repo(tmp_path / "other", {"a.py": "def f():\n    return 1\n"})
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, store, repo)
+        with pytest.raises(CodesiftError, match="--name"):
+            _index(minilm, store, other)
+        assert _index(minilm, store, other, name="other").chunks_total == 1
+
+
+def test_file_vanishing_before_it_is_read_is_counted_and_loses_nothing(minilm, repo, tmp_path, monkeypatch):
+    import indexer.pipeline as pipeline
+
+    real_walk = pipeline.walk_repo
+
+    def walk_then_delete(root, **kwargs):
+        result = real_walk(root, **kwargs)
+        (repo / "util/strings.py").unlink()  # gone between the walk and the read, as under a concurrent checkout
+        return result
+
+    monkeypatch.setattr(pipeline, "walk_repo", walk_then_delete)
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        report = _index(minilm, store, repo)
+    assert report.skipped["unreadable"] == 1 and ("util/strings.py", "unreadable") in report.skipped_files
+    assert report.files_indexed == 3 and report.chunks_total > 0
