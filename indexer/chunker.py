@@ -389,14 +389,14 @@ _CLOSER = re.compile(r"\s*(?:[})\]]|end\b)")
 
 
 def _absorb(span: _Span, line_number: int, line: str) -> None:
-    """Extend a definition over one neighbouring line (a lone import, `}`, `else:`)."""
+    """Extend a definition over one neighbouring closing line (`}`, `end`)."""
     if span.summary is not None:
         span.summary = f"{line}\n{span.summary}" if line_number < span.start else f"{span.summary}\n{line}"
     span.start, span.end = min(span.start, line_number), max(span.end, line_number)
 
 
 def _module_spans(spans: list[_Span], lines: list[str]) -> list[_Span]:
-    """Group the lines outside every definition; fold a lone line into a neighbouring function."""
+    """Group the lines outside every definition; fold a lone closing line into its definition."""
     spans.sort(key=lambda s: (s.start, -s.end))
     tops: list[_Span] = []  # outermost definitions, in order
     for span in spans:
@@ -416,11 +416,10 @@ def _module_spans(spans: list[_Span], lines: list[str]) -> list[_Span]:
             end -= 1
         if start > end:
             continue
-        if start == end:
-            if _CLOSER.match(lines[start - 1]):  # `}` or `end` closing a namespace: the definition above
-                target = before or after
-            else:  # a lone import or `else:`: the function beside it, if any
-                target = next((s for s in (after, before) if s is not None and s.summary is None), None)
+        if start == end and _CLOSER.match(lines[start - 1]):
+            # `}` or `end` closing a namespace: folded into the definition above. Any other lone
+            # line (an import, `else:`) stays a module chunk, so a definition's lines are exactly its own.
+            target = before or after
             if target is not None:
                 _absorb(target, start, lines[start - 1])
                 continue

@@ -398,7 +398,8 @@ def test_rust_trait_impl_and_mod():
     assert spans(chunks) == [
         ("class", "Wrapper", 1, 5),
         ("method", "Wrapper.fmt", 2, 4),
-        ("function", "inner.f", 7, 9),  # the lone `mod inner {` and `}` lines join it
+        ("module", "", 7, 7),  # the lone `mod inner {` opener stays a module chunk
+        ("function", "inner.f", 8, 9),  # the closing `}` joins the definition above it
     ]
     assert one(chunks, "function", "inner.f").parent == "inner"
 
@@ -561,7 +562,7 @@ def test_typescript_namespace_and_interface():
         """
     )
     chunks = chunk_file("r", "geo.ts", text)
-    assert ("function", "Geometry.area", 1, 5) in spans(chunks)  # with `namespace Geometry {` and `}`
+    assert ("function", "Geometry.area", 2, 5) in spans(chunks)  # with the closing `}`, not the opener
     assert ("class", "Shape", 7, 9) in spans(chunks)
     assert one(chunks, "function", "Geometry.area").parent == "Geometry"
     assert_covers_every_line(chunks, text)
@@ -662,8 +663,10 @@ def test_python_chunks():
         ("class", "Outer.Inner", 24, 26),
         ("method", "Outer.Inner.method", 25, 26),
         ("method", "Outer.value", 28, 31),
-        ("function", "platform_name", 34, 36),
-        ("function", "platform_name", 37, 39),
+        ("module", "", 34, 34),  # a lone `if …:` stays a module chunk: definitions keep exact lines
+        ("function", "platform_name", 35, 36),
+        ("module", "", 37, 37),
+        ("function", "platform_name", 38, 39),
         ("module", "", 41, 42),
     ]
     assert_covers_every_line(chunks, PYTHON_MODULE)
@@ -728,9 +731,10 @@ def test_python_module_groups_are_split_by_definitions():
         ("module", "", 1, 2),
         ("function", "f", 4, 5),
         ("module", "", 7, 8),
-        ("function", "g", 10, 13),  # a lone trailing line joins the function beside it
+        ("function", "g", 10, 11),
+        ("module", "", 13, 13),  # a lone trailing line stays its own chunk
     ]
-    assert one(chunks, "function", "g").code == "def g():\n    pass\n\nZ = 3"
+    assert one(chunks, "function", "g").code == "def g():\n    pass"
     assert_covers_every_line(chunks, text)
 
 
