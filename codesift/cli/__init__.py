@@ -1,0 +1,1 @@
+"""The `codesift` command line: one module per verb behind a small typer app."""

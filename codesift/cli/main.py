@@ -1,0 +1,38 @@
+"""Entry point of the `codesift` console script: registers the verbs and turns failures into one line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from codesift.cli import index as index_cmd
+from codesift.cli import repos as repos_cmd
+from codesift.cli import search as search_cmd
+from codesift.cli.context import console
+from codesift.errors import CodesiftError
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Code search and RAG over your repositories.")
+cli.command("index")(index_cmd.index)
+cli.command("repos")(repos_cmd.repos)
+cli.command("remove")(repos_cmd.remove)
+cli.command("search")(search_cmd.search)
+
+
+def app() -> None:
+    try:
+        cli(standalone_mode=False)
+    except CodesiftError as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted:[/] everything written so far is kept; run the same command again to resume")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(1)

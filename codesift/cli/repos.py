@@ -1,0 +1,54 @@
+"""`codesift repos` and `codesift remove NAME`: list and delete indexed repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from codesift.cli import options
+from codesift.cli.context import console, settings_from, stdout, store_for
+from codesift.errors import CodesiftError
+from codesift.store import SearchFilter
+
+
+def repos(
+    home: Path = options.Home,
+    qdrant_url: str = options.QdrantUrl,
+    collection: str = options.Collection,
+) -> None:
+    """List indexed repositories with chunk counts, model and last commit."""
+    settings = settings_from(home, qdrant_url, collection)
+    with store_for(settings) as store:
+        if not store.exists():
+            console.print(f"no index {settings.collection!r} yet: run `codesift index PATH`")
+            return
+        meta = store.meta()
+        table = Table(title=f"index {settings.collection!r} · model {meta.get('embedder', {}).get('model')}")
+        for column in ("repo", "chunks", "files", "commit", "indexed at", "source"):
+            table.add_column(column)
+        for name, info in sorted(meta.get("repos", {}).items()):
+            chunks = store.count(SearchFilter(repo=name))
+            commit = (info.get("commit") or "")[:10] or "-"
+            table.add_row(name, str(chunks), str(info.get("files", "")), commit, info.get("indexed_at", ""), info.get("url") or info.get("root", ""))
+        stdout.print(table)
+
+
+def remove(
+    name: str = typer.Argument(..., help="Repository name, as `codesift repos` lists it."),
+    home: Path = options.Home,
+    qdrant_url: str = options.QdrantUrl,
+    collection: str = options.Collection,
+) -> None:
+    """Remove a repository and all its chunks from the index."""
+    settings = settings_from(home, qdrant_url, collection)
+    with store_for(settings) as store:
+        meta = store.meta() if store.exists() else {}
+        if name not in meta.get("repos", {}):
+            known = ", ".join(sorted(meta.get("repos", {}))) or "none"
+            raise CodesiftError(f"no repository {name!r} in index {settings.collection!r} (indexed: {known})")
+        store.delete_repo(name)
+        del meta["repos"][name]
+        store.set_meta(meta)
+        console.print(f"removed {name!r} from index {settings.collection!r}")

@@ -1,0 +1,152 @@
+"""The `codesift` command line end to end: index, repos, search --json, remove, and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from codesift.store.edge import EdgeStore
+
+HIT_KEYS = {"repo", "path", "start_line", "end_line", "symbol", "language", "kind", "score", "code"}
+
+
+def codesift(*args: str, home: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CODESIFT_HOME=str(home), COLUMNS="200")
+    env.pop("CODESIFT_QDRANT_URL", None)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "codesift"), *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    """A small real repository, indexed once through the CLI."""
+    root = tmp_path_factory.mktemp("repo") / "geo"
+    (root / "geo").mkdir(parents=True)
+    (root / "geo" / "distance.py").write_text(textwrap.dedent('''
+        import math
+
+
+        def haversine(lat1, lon1, lat2, lon2):
+            """Great-circle distance in kilometres between two points on Earth."""
+            dlat = math.radians(lat2 - lat1)
+            dlon = math.radians(lon2 - lon1)
+            a = math.sin(dlat / 2) ** 2 + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
+            return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+        def parse_coordinates(text):
+            """Read 'lat,lon' into a pair of floats."""
+            lat, lon = text.split(",")
+            return float(lat), float(lon)
+        ''').lstrip())
+    (root / "web").mkdir()
+    (root / "web" / "server.go").write_text(textwrap.dedent('''
+        package web
+
+        import "net/http"
+
+        // Health answers liveness probes with 200 OK.
+        func Health(w http.ResponseWriter, r *http.Request) {
+            w.WriteHeader(http.StatusOK)
+        }
+        ''').lstrip())
+    (root / ".env").write_text("API_KEY=secret\n")
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    home = tmp_path_factory.mktemp("home")
+    result = codesift("index", str(root), "--explain", home=home)
+    assert result.returncode == 0, result.stderr
+    return root, home, result
+
+
+def test_index_summary_counts_files_and_skips(indexed):
+    _, _, result = indexed
+    out = result.stderr + result.stdout
+    assert "files walked" in out and "secret" in out and "binary" in out
+    assert ".env" in out and "logo.png" in out  # --explain lists them
+
+
+def test_search_json_has_the_contract_shape(indexed):
+    _, home, _ = indexed
+    result = codesift("search", "distance between two places on the globe", "--json", "-k", "3", home=home)
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert hits and all(set(h) == HIT_KEYS for h in hits)
+    top = hits[0]
+    assert (top["repo"], top["path"], top["symbol"], top["language"]) == ("geo", "geo/distance.py", "haversine", "python")
+    assert (top["start_line"], top["end_line"]) == (4, 9)
+    assert "6371" in top["code"]
+
+
+def test_search_filters_by_language_and_path(indexed):
+    _, home, _ = indexed
+    go = json.loads(codesift("search", "health check endpoint", "--json", "--lang", "go", home=home).stdout)
+    assert go and {h["language"] for h in go} == {"go"} and go[0]["symbol"] == "Health"
+    under_geo = json.loads(codesift("search", "health check endpoint", "--json", "--path", "geo/**", home=home).stdout)
+    assert under_geo and all(h["path"].startswith("geo/") for h in under_geo)
+
+
+def test_repos_lists_and_remove_deletes(tmp_path, indexed):
+    root, _, _ = indexed
+    home = tmp_path / "home"
+    assert codesift("index", str(root), "--name", "first", home=home).returncode == 0
+    listing = codesift("repos", home=home)
+    assert "first" in listing.stdout and "minilm" in listing.stdout
+    assert codesift("remove", "first", home=home).returncode == 0
+    assert "first" not in codesift("repos", home=home).stdout
+    assert json.loads(codesift("search", "distance", "--json", home=home).stdout) == []
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["index", "/no/such/dir"], "no such directory"),
+        (["index", "ext::sh -c touch% /tmp/codesift-pwned"], "refusing"),
+        (["index", "--", "--upload-pack=touch /tmp/codesift-pwned"], "refusing"),
+        (["index", "https://example.invalid/x.git", "--ref", "--output=/tmp/codesift-pwned"], "ref"),
+        (["search", "anything"], "codesift index"),
+        (["search", "x", "--task", "sql"], "unknown task"),
+        (["remove", "nope"], "no repository"),
+        (["index", ".", "--model", "./no/such/model"], "model directory not found"),
+    ],
+)
+def test_bad_input_is_one_clear_line(tmp_path, args, expected):
+    result = codesift(*args, home=tmp_path / "home")
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not Path("/tmp/codesift-pwned").exists()
+
+
+def test_search_with_another_model_is_refused(indexed, tiny_decoder_dir):
+    _, home, _ = indexed
+    result = codesift("search", "distance", "--model", str(tiny_decoder_dir), home=home)
+    assert result.returncode == 1 and "built with model 'minilm'" in result.stderr
+
+
+def test_busy_index_gets_a_clear_message(indexed):
+    _, home, _ = indexed
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from codesift.store.edge import EdgeStore; "
+         "s = EdgeStore(sys.argv[1], 'codesift'); print('open', flush=True); time.sleep(60)", str(home / "indexes" / "codesift")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result = codesift("search", "distance", home=home)
+        assert result.returncode == 1 and "busy" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    started = time.monotonic()
+    with EdgeStore(home / "indexes" / "codesift", "codesift") as store:  # nothing was damaged
+        assert store.count() > 0
+    assert time.monotonic() - started < 10
