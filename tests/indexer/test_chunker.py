@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from indexer import chunker
+from indexer.spans import WINDOW_LINES
 from indexer.chunker import chunk_file
 from indexer.languages import CODE_LANGUAGES, language_for_path, parser_for
 
@@ -746,7 +746,7 @@ def test_long_function_becomes_windows():
     assert {c.kind for c in chunks} == {"function"}
     assert [c.window for c in chunks] == list(range(len(chunks)))
     assert chunks[0].start_line == 1 and chunks[-1].end_line == 2101
-    assert all(c.end_line - c.start_line + 1 <= chunker.WINDOW_LINES for c in chunks)
+    assert all(c.end_line - c.start_line + 1 <= WINDOW_LINES for c in chunks)
     assert_covers_every_line(chunks, text)
     assert_exact_code(chunks, text)
 

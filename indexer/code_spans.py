@@ -1,0 +1,191 @@
+"""Code → spans with tree-sitter: functions and methods, class summaries, and module-level groups.
+
+Every non-blank line of a code file lies in some span; a class summary keeps
+its members' signatures and replaces their bodies with a marker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from indexer.grammars import GRAMMARS, Grammar, node_text, split_name
+from indexer.languages import parser_for
+from indexer.spans import Span, text_spans
+
+MAX_SIGNATURE_CHARS = 300
+_MAX_DEPTH = 64  # nesting of classes/blocks searched for definitions
+
+
+def _last_line(node: Node) -> int:
+    """1-based last line of a node, not counting a trailing newline it swallowed."""
+    row = node.end_point.row
+    if node.end_point.column == 0 and row > node.start_point.row:
+        row -= 1
+    return row + 1
+
+
+def _marker(data: bytes, body: Node) -> bytes:
+    head = data[body.start_byte : body.start_byte + 2]
+    if head.startswith(b"{"):
+        return b"{ ... }"
+    if head == b"=>":
+        return b"=> ..."
+    return b"= ..." if head.startswith(b"=") else b"..."
+
+
+class _CodeChunker:
+    """Walks one syntax tree, collecting definition spans."""
+
+    def __init__(self, grammar: Grammar, data: bytes):
+        self.g = grammar
+        self.data = data
+        self.spans: list[Span] = []
+
+    def name(self, node: Node) -> list[str]:
+        getter = self.g.names.get(node.type)
+        if getter is not None:
+            return split_name(getter(node))
+        name = node.child_by_field_name("name")
+        return split_name(node_text(name)) if name is not None else []
+
+    def body(self, node: Node) -> Node | None:
+        getter = self.g.body_of.get(node.type)
+        if getter is not None:
+            return getter(node)
+        body = node.child_by_field_name("body")
+        if body is None and self.g.bodies:
+            body = next((c for c in node.named_children if c.type in self.g.bodies), None)
+        return body
+
+    def resolve(self, node: Node) -> Node | None:
+        """The named definition `node` is or wraps (alone), else None."""
+        g = self.g
+        if node.type in g.functions or node.type in g.classes or node.type in g.namespaces:
+            return node if self.body(node) is not None and self.name(node) else None
+        if node.type in g.wrappers:
+            children = node.named_children
+            found = [(c, d) for c in children if (d := self.resolve(c)) is not None]
+            if len(found) != 1 or sum(c.type == found[0][0].type for c in children) > 1:
+                return None  # `type (A int; B struct{})`: not one definition
+            return found[0][1]
+        return None
+
+    def walk(self, node: Node, scope: list[str], in_class: bool, holes: list[Node], depth: int = 0) -> None:
+        for child in node.named_children:
+            inner = self.resolve(child)
+            if inner is not None:
+                self.define(child, inner, scope, in_class, holes, depth)
+            elif (child.type in self.g.blocks or child.type in self.g.wrappers) and depth < _MAX_DEPTH:
+                self.walk(child, scope, in_class, holes, depth + 1)
+
+    def define(self, outer: Node, inner: Node, scope: list[str], in_class: bool, holes: list[Node], depth: int):
+        *qualifier, name = self.name(inner)
+        if qualifier and qualifier[0] in scope:  # `ns::Foo::bar` written inside `namespace ns`
+            scope = scope[: scope.index(qualifier[0])]
+        path = scope + qualifier
+        body = self.body(inner)
+        if inner.type in self.g.namespaces:
+            if depth < _MAX_DEPTH:
+                self.walk(body, path + [name], False, holes, depth + 1)
+            return
+        holes.append(body)
+        first = self.leading(outer)
+        line_start = first.start_byte - first.start_point.column
+        span = Span(
+            start=first.start_point.row + 1,
+            end=_last_line(outer),
+            kind="function",
+            symbol=".".join(path + [name]),
+            signature=self.signature(outer, inner, body),
+            parent=".".join(path),
+        )
+        if inner.type in self.g.functions:
+            span.kind = "method" if in_class or qualifier else "function"
+        else:
+            members: list[Node] = []
+            if depth < _MAX_DEPTH:
+                self.walk(body, path + [name], True, members, depth + 1)
+            span.kind, span.summary = "class", self.summary(line_start, outer.end_byte, members)
+        self.spans.append(span)
+
+    def leading(self, node: Node) -> Node:
+        """The first of the comments/attributes directly above `node` (or `node`)."""
+        first, previous = node, node.prev_named_sibling
+        while (
+            previous is not None
+            and previous.type in self.g.leading
+            and _last_line(previous) >= first.start_point.row
+            and not self.data[previous.start_byte - previous.start_point.column : previous.start_byte].strip()
+        ):
+            first, previous = previous, previous.prev_named_sibling
+        return first
+
+    def signature(self, outer: Node, inner: Node, body: Node) -> str:
+        start = max(outer.start_byte, inner.start_byte - inner.start_point.column)
+        comment = next((c for c in inner.children[1:] if c.type in self.g.leading), None)
+        stop = min(body.start_byte, comment.start_byte) if comment is not None else body.start_byte
+        header = self.data[start:stop].decode("utf-8", "replace")
+        return " ".join(header.split())[:MAX_SIGNATURE_CHARS]
+
+    def summary(self, start: int, end: int, holes: list[Node]) -> str:
+        pieces, position = [], start
+        for body in sorted(holes, key=lambda n: n.start_byte):
+            pieces += [self.data[position : body.start_byte].rstrip(), b" ", _marker(self.data, body)]
+            position = body.end_byte
+        pieces.append(self.data[position:end])
+        return b"".join(pieces).decode("utf-8", "replace")
+
+
+_CLOSER = re.compile(r"\s*(?:[})\]]|end\b)")
+
+
+def _absorb(span: Span, line_number: int, line: str) -> None:
+    """Extend a definition over one neighbouring closing line (`}`, `end`)."""
+    if span.summary is not None:
+        span.summary = f"{line}\n{span.summary}" if line_number < span.start else f"{span.summary}\n{line}"
+    span.start, span.end = min(span.start, line_number), max(span.end, line_number)
+
+
+def _module_spans(spans: list[Span], lines: list[str]) -> list[Span]:
+    """Group the lines outside every definition; fold a lone closing line into its definition."""
+    spans.sort(key=lambda s: (s.start, -s.end))
+    tops: list[Span] = []  # outermost definitions, in order
+    for span in spans:
+        if not tops or span.end > tops[-1].end:
+            tops.append(span)
+    modules: list[Span] = []
+    covered_to = 0
+    for index in range(len(tops) + 1):
+        before = tops[index - 1] if index else None
+        after = tops[index] if index < len(tops) else None
+        start, end = covered_to + 1, (after.start if after else len(lines) + 1) - 1
+        if after is not None:
+            covered_to = max(covered_to, after.end)
+        while start <= end and not lines[start - 1].strip():
+            start += 1
+        while end >= start and not lines[end - 1].strip():
+            end -= 1
+        if start > end:
+            continue
+        if start == end and _CLOSER.match(lines[start - 1]):
+            # `}` or `end` closing a namespace: folded into the definition above. Any other lone
+            # line (an import, `else:`) stays a module chunk, so a definition's lines are exactly its own.
+            target = before or after
+            if target is not None:
+                _absorb(target, start, lines[start - 1])
+                continue
+        modules.append(Span(start, end, "module"))
+    return modules
+
+
+def code_spans(language: str, text: str, lines: list[str]) -> list[Span]:
+    # Grammars read NUL as end of input: blank them out (same length, so offsets hold).
+    data = text.encode("utf-8", "replace").replace(b"\x00", b" ")
+    tree = parser_for(language).parse(data)
+    chunker = _CodeChunker(GRAMMARS[language], data)
+    chunker.walk(tree.root_node, [], False, [])
+    if not chunker.spans and tree.root_node.has_error:
+        return text_spans(lines)
+    return chunker.spans + _module_spans(chunker.spans, lines)
