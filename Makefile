@@ -30,7 +30,8 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python bench/index_speed.py
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/index_speed.py --llamaindex
 
 clean:
 	rm -rf $(VENV) .pytest_cache
