@@ -12,12 +12,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
 from codesift.store.filters import SearchFilter
-from codesift.store.records import Hit, SparseVec, StorePoint
+from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
 
 DENSE = "dense"
 SPARSE = "bm25"
 KEYWORD_FIELDS = ("repo", "language", "path", "kind", "dirs", "symbol")
 POST_FILTER_OVERSAMPLE = 8
+RRF_K = 60  # the usual reciprocal-rank-fusion constant
 
 
 class Store(ABC):
@@ -58,6 +59,12 @@ class Store(ABC):
     def _query_sparse(self, vector: SparseVec, search_filter: SearchFilter, limit: int) -> list[Hit]: ...
 
     @abstractmethod
+    def _query_hybrid(
+        self, dense: list[float], sparse: SparseVec, search_filter: SearchFilter, limit: int, candidates: int
+    ) -> HybridHits:
+        """In one round trip: RRF fusion of the dense and sparse top-`candidates`, and both lists."""
+
+    @abstractmethod
     def retrieve(self, ids: list[str]) -> list[Hit]: ...
 
     def flush(self) -> None:
@@ -77,6 +84,27 @@ class Store(ABC):
 
     def search_sparse(self, vector: SparseVec, search_filter: SearchFilter | None = None, limit: int = 10) -> list[Hit]:
         return self._post_filtered(self._query_sparse, vector, search_filter, limit)
+
+    def search_hybrid(
+        self, dense, sparse: SparseVec, search_filter: SearchFilter | None = None, limit: int = 10, candidates: int = 50
+    ) -> HybridHits:
+        """Dense + BM25 fused with reciprocal rank fusion by the engine; the candidate lists say which signal found what."""
+        search_filter = search_filter or SearchFilter()
+        dense = list(map(float, dense))
+        if not sparse.indices:
+            hits = self.search_dense(dense, search_filter, max(limit, candidates))
+            return HybridHits(hits[:limit], hits, [])
+        if not search_filter.needs_post_filter():
+            return self._query_hybrid(dense, sparse, search_filter, limit, candidates)
+        oversampled = self._query_hybrid(
+            dense, sparse, search_filter, limit * POST_FILTER_OVERSAMPLE, candidates * POST_FILTER_OVERSAMPLE
+        )
+        keep = search_filter.accepts
+        return HybridHits(
+            [h for h in oversampled.fused if keep(h.payload)][:limit],
+            [h for h in oversampled.dense if keep(h.payload)][:candidates],
+            [h for h in oversampled.sparse if keep(h.payload)][:candidates],
+        )
 
     def _post_filtered(self, query, vector, search_filter: SearchFilter | None, limit: int) -> list[Hit]:
         search_filter = search_filter or SearchFilter()

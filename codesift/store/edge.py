@@ -16,11 +16,12 @@ from pathlib import Path
 import qdrant_edge as q
 
 from codesift.errors import CodesiftError, IndexBusyError
-from codesift.store.base import DENSE, KEYWORD_FIELDS, SPARSE, Store
+from codesift.store.base import DENSE, KEYWORD_FIELDS, RRF_K, SPARSE, Store
 from codesift.store.filters import SearchFilter
-from codesift.store.records import Hit, SparseVec, StorePoint
+from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
 
 SCROLL_PAGE = 2048
+EXACT = q.SearchParams(exact=True)  # below a few hundred thousand chunks exact search is fast enough
 
 
 def _filter(search_filter: SearchFilter) -> q.Filter | None:
@@ -136,18 +137,39 @@ class EdgeStore(Store):
     def count(self, search_filter: SearchFilter | None = None) -> int:
         return self.shard.count(q.CountRequest(exact=True, filter=_filter(search_filter or SearchFilter())))
 
+    def _request(self, query, search_filter: SearchFilter, limit: int, prefetches=None) -> q.QueryRequest:
+        return q.QueryRequest(
+            limit=limit,
+            query=query,
+            prefetches=prefetches,
+            filter=_filter(search_filter),
+            with_payload=True,
+            params=None if prefetches else EXACT,
+        )
+
     def _query(self, query, search_filter: SearchFilter, limit: int) -> list[Hit]:
-        return _hits(
-            self.shard.query(
-                q.QueryRequest(
-                    limit=limit,
-                    query=query,
-                    filter=_filter(search_filter),
-                    with_payload=True,
-                    params=q.SearchParams(exact=True),
-                )
+        return _hits(self.shard.query(self._request(query, search_filter, limit)))
+
+    def _query_hybrid(
+        self, dense: list[float], sparse: SparseVec, search_filter: SearchFilter, limit: int, candidates: int
+    ) -> HybridHits:
+        dense_query = q.Query.Nearest(dense, using=DENSE)
+        sparse_query = q.Query.Nearest(q.SparseVector(sparse.indices, sparse.values), using=SPARSE)
+        condition = _filter(search_filter)
+        prefetches = [
+            q.Prefetch(candidates, query=dense_query, filter=condition, params=EXACT),
+            q.Prefetch(candidates, query=sparse_query, filter=condition),
+        ]
+        fused, dense_hits, sparse_hits = self.shard.query_batch(
+            q.QueryBatchRequest(
+                [
+                    self._request(q.Fusion.Rrf(RRF_K), search_filter, limit, prefetches),
+                    self._request(dense_query, search_filter, candidates),
+                    self._request(sparse_query, search_filter, candidates),
+                ]
             )
         )
+        return HybridHits(_hits(fused), _hits(dense_hits), _hits(sparse_hits))
 
     def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]:
         return self._query(q.Query.Nearest(vector, using=DENSE), search_filter, limit)

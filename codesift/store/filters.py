@@ -43,13 +43,14 @@ def path_matches(path: str, glob: str) -> bool:
 class SearchFilter:
     repo: str | None = None
     language: str | None = None
+    path: str | None = None  # exact repository-relative path
     path_glob: str | None = None
     kind: str | None = None
     exclude_ids: tuple[str, ...] = ()
 
     def exact_conditions(self) -> dict[str, str]:
         """Payload key → value conditions a backend can match exactly."""
-        conditions = {"repo": self.repo, "language": self.language, "kind": self.kind}
+        conditions = {"repo": self.repo, "language": self.language, "kind": self.kind, "path": self.path}
         if self.path_glob:
             conditions["dirs"] = literal_dir_prefix(self.path_glob)
         return {k: v for k, v in conditions.items() if v}

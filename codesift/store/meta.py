@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from codesift.chunks import CHUNKER_VERSION
 from codesift.errors import ModelMismatchError
+from codesift.store.sparse import SPARSE_MODEL
 
 SCHEMA_VERSION = 1
 
@@ -17,6 +18,7 @@ def new_meta(embedder_description: dict) -> dict:
     return {
         "schema": SCHEMA_VERSION,
         "chunker_version": CHUNKER_VERSION,
+        "sparse_model": SPARSE_MODEL,
         "embedder": embedder_description,
         "repos": {},
     }
@@ -36,6 +38,11 @@ def check_compatible(meta: dict, embedder_description: dict, collection: str) ->
                 f"index {collection!r} was built with different {key} for model "
                 f"{built_with.get('model')!r}: re-index into a new --collection"
             )
+    if meta.get("sparse_model") != SPARSE_MODEL:
+        raise ModelMismatchError(
+            f"index {collection!r} has BM25 vectors from {meta.get('sparse_model')!r}, this codesift makes "
+            f"{SPARSE_MODEL!r}: re-index into a new --collection"
+        )
     if meta.get("chunker_version") != CHUNKER_VERSION:
         raise ModelMismatchError(
             f"index {collection!r} was built by chunker version {meta.get('chunker_version')}, "

@@ -24,3 +24,12 @@ class Hit:
     id: str
     score: float
     payload: dict = field(default_factory=dict)
+
+
+@dataclass
+class HybridHits:
+    """A fused ranking and the two candidate lists it was fused from."""
+
+    fused: list[Hit]
+    dense: list[Hit]
+    sparse: list[Hit]

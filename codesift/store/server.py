@@ -12,9 +12,9 @@ from qdrant_client import QdrantClient
 from qdrant_client import models as m
 
 from codesift.errors import CodesiftError
-from codesift.store.base import DENSE, KEYWORD_FIELDS, SPARSE, Store
+from codesift.store.base import DENSE, KEYWORD_FIELDS, RRF_K, SPARSE, Store
 from codesift.store.filters import SearchFilter
-from codesift.store.records import Hit, SparseVec, StorePoint
+from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
 
 SCROLL_PAGE = 1024
 
@@ -121,6 +121,23 @@ class ServerStore(Store):
         if not vector.indices:
             return []
         return self._query(m.SparseVector(indices=vector.indices, values=vector.values), SPARSE, search_filter, limit)
+
+    def _query_hybrid(
+        self, dense: list[float], sparse: SparseVec, search_filter: SearchFilter, limit: int, candidates: int
+    ) -> HybridHits:
+        condition = _filter(search_filter)
+        sparse_vector = m.SparseVector(indices=sparse.indices, values=sparse.values)
+        prefetch = [
+            m.Prefetch(query=dense, using=DENSE, filter=condition, limit=candidates),
+            m.Prefetch(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates),
+        ]
+        requests = [
+            m.QueryRequest(query=m.RrfQuery(rrf=m.Rrf(k=RRF_K)), prefetch=prefetch, filter=condition, limit=limit, with_payload=True),
+            m.QueryRequest(query=dense, using=DENSE, filter=condition, limit=candidates, with_payload=True),
+            m.QueryRequest(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates, with_payload=True),
+        ]
+        fused, dense_hits, sparse_hits = self.client.query_batch_points(self.collection, requests=requests)
+        return HybridHits(_hits(fused.points), _hits(dense_hits.points), _hits(sparse_hits.points))
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
         return [Hit(str(r.id), 0.0, r.payload or {}) for r in self.client.retrieve(self.collection, ids=list(ids))]

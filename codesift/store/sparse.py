@@ -14,9 +14,14 @@ import qdrant_edge
 from codesift.store.records import SparseVec
 
 
+# Recorded in collection metadata: vectors from another tokenizer would not match the stored ones.
+SPARSE_MODEL = "qdrant-bm25/code-tokenizer/english"
+
+
 @lru_cache(maxsize=1)
 def _bm25() -> qdrant_edge.Bm25:
-    return qdrant_edge.Bm25(qdrant_edge.Bm25Config(language="english"))
+    # The code tokenizer splits snake_case and camelCase, so "render invoice" matches render_invoice_pdf.
+    return qdrant_edge.Bm25(qdrant_edge.Bm25Config(language="english", tokenizer=qdrant_edge.TokenizerType.Code))
 
 
 def bm25_document(text: str) -> SparseVec:

@@ -75,6 +75,11 @@ def test_sparse_search_finds_keywords(store):
     assert store.search_sparse(bm25_query("")) == []
 
 
+def test_bm25_splits_code_identifiers():
+    document = set(bm25_document("def renderInvoicePdf(invoice): return to_pdf_bytes(invoice)").indices)
+    assert set(bm25_query("render invoice pdf bytes").indices) <= document
+
+
 def test_upsert_same_id_never_duplicates(store):
     store.upsert(POINTS[:2])
     assert store.count() == len(POINTS)
@@ -112,6 +117,8 @@ def test_model_mismatch_is_one_clear_line():
     assert "\n" not in str(err.value)
     with pytest.raises(ModelMismatchError, match="dim"):
         check_compatible(meta, dict(DESCRIPTION, dim=8), "c")
+    with pytest.raises(ModelMismatchError, match="BM25"):
+        check_compatible(dict(meta, sparse_model="other"), DESCRIPTION, "c")
     with pytest.raises(ModelMismatchError, match="chunker"):
         check_compatible(dict(meta, chunker_version=CHUNKER_VERSION - 1), DESCRIPTION, "c")
 
