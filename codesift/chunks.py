@@ -30,7 +30,7 @@ class Chunk:
     code: str  # the exact source text of lines start_line..end_line (class bodies summarised)
     parent: str = ""  # enclosing class/namespace/heading, "" at top level
     window: int = 0  # index of this window when a long chunk is split; 0 otherwise
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict = field(default_factory=dict, compare=False)  # more payload, e.g. "span" of a window
 
     @property
     def content_hash(self) -> str:
@@ -50,6 +50,6 @@ class Chunk:
 
     def to_payload(self) -> dict:
         payload = asdict(self)
-        payload.pop("extra")
+        payload.update(payload.pop("extra"))
         payload["content_hash"] = self.content_hash
         return payload

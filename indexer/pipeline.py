@@ -143,9 +143,9 @@ class Indexer:
         report.skipped_files.extend(walk.skipped_files)
 
         todo, stale = _plan(walk.files, load_repo_state(self.store, name), report)
-        chunks, works = self._chunk(name, todo)
+        chunks, works, tokens = self._chunk(name, todo)
         report.files_indexed = len(todo)
-        self._embed_and_write(chunks, works, report)
+        self._embed_and_write(chunks, works, tokens, report)
 
         self.store.delete_ids(stale)
         report.chunks_deleted = len(stale)
@@ -155,21 +155,23 @@ class Indexer:
         report.seconds = time.monotonic() - started
         return report
 
-    def _chunk(self, repo: str, todo: list[_FileWork]) -> tuple[list[Chunk], list[_FileWork]]:
-        """Chunk every file to index, fit chunks to the model window; returns chunks and their file."""
+    def _chunk(self, repo: str, todo: list[_FileWork]) -> tuple[list[Chunk], list[_FileWork], list[int]]:
+        """Chunk every file to index and fit chunks to the model window: chunks, their file, their token counts."""
         self.progress.stage("chunking", len(todo))
         budget = self.embedder.document_token_budget()
         chunks: list[Chunk] = []
         owners: list[_FileWork] = []
+        tokens: list[int] = []
         for work in todo:
-            work.chunks, _ = fit_to_window(chunk_file(repo, work.file.path, work.text), self.embedder.count_tokens, budget)
+            work.chunks, counts = fit_to_window(chunk_file(repo, work.file.path, work.text), self.embedder.count_tokens, budget)
             work.text = ""  # no longer needed; keeps memory flat on big repos
             chunks.extend(work.chunks)
             owners.extend([work] * len(work.chunks))
+            tokens.extend(counts)
             self.progress.advance()
-        return chunks, owners
+        return chunks, owners, tokens
 
-    def _embed_and_write(self, chunks: list[Chunk], owners: list[_FileWork], report: IndexReport) -> None:
+    def _embed_and_write(self, chunks: list[Chunk], owners: list[_FileWork], tokens: list[int], report: IndexReport) -> None:
         ordinals = {}
         ids = []
         for chunk, work in zip(chunks, owners):
@@ -177,8 +179,8 @@ class Indexer:
             ordinals[work.file.path] = ordinal + 1
             ids.append(point_id(report.repo, chunk.path, work.file_hash, ordinal))
         report.chunks_split = sum(1 for c in chunks if c.window == 1)  # every split chunk has one window 1
-        # Similar lengths together: less padding per batch.
-        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].code))
+        # Similar token counts together: least padding per batch.
+        order = sorted(range(len(chunks)), key=tokens.__getitem__)
         self.progress.stage("embedding", len(chunks))
         for start in range(0, len(order), WRITE_GROUP):
             group = order[start : start + WRITE_GROUP]

@@ -46,7 +46,14 @@ def _window(chunk: Chunk, pieces: list[tuple[int, str, int]], index: int) -> Chu
     parts = [pieces[0][1]]
     for (previous_line, _, _), (line, text, _) in zip(pieces, pieces[1:]):
         parts.append(text if line == previous_line else "\n" + text)
-    return replace(chunk, code="".join(parts), start_line=pieces[0][0], end_line=pieces[-1][0], window=index)
+    return replace(
+        chunk,
+        code="".join(parts),
+        start_line=pieces[0][0],
+        end_line=pieces[-1][0],
+        window=index,
+        extra={**chunk.extra, "span": [chunk.start_line, chunk.end_line]},  # lets search collapse a chunk's windows
+    )
 
 
 def _windows(chunk: Chunk, count: CountTokens, budget: int) -> list[Chunk]:

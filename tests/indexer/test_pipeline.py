@@ -15,7 +15,7 @@ from codesift.store import SearchFilter
 from codesift.store.edge import EdgeStore
 from indexer.pipeline import Indexer
 from indexer.sources import resolve_source
-from retriever.search import dense_search
+from retriever.search import Searcher
 
 FILES = {
     "shop/cart.py": '''
@@ -77,7 +77,7 @@ def test_index_then_search_finds_the_function(minilm, repo, tmp_path):
     with EdgeStore(tmp_path / "idx", "c") as store:
         report = _index(minilm, store, repo)
         assert report.files_seen == 4 and report.files_indexed == 4 and report.chunks_written == report.chunks_total > 5
-        hits = dense_search("add up the cost of everything in the basket", minilm, store, k=3)
+        hits = Searcher(minilm, store).search("add up the cost of everything in the basket", mode="dense", k=3)
         found = [h for h in hits if h.symbol == "Cart.total_price"]
         assert found and found[0].path == "shop/cart.py" and (found[0].start_line, found[0].end_line) == (11, 13)
         assert store.meta()["repos"]["shop"]["files"] == 4
@@ -183,3 +183,22 @@ def test_file_vanishing_before_it_is_read_is_counted_and_loses_nothing(minilm, r
         report = _index(minilm, store, repo)
     assert report.skipped["unreadable"] == 1 and ("util/strings.py", "unreadable") in report.skipped_files
     assert report.files_indexed == 3 and report.chunks_total > 0
+
+
+def test_pipeline_runs_the_same_on_the_server_store(minilm, repo, tmp_path):
+    from qdrant_client import QdrantClient
+
+    from codesift.store.server import ServerStore
+
+    store = ServerStore(QdrantClient(path=str(tmp_path / "qdrant")), "c")
+    try:
+        first = _index(minilm, store, repo)
+        assert first.chunks_total == store.count() > 5
+        (repo / "shop/mail.py").unlink()
+        again = _index(minilm, store, repo)
+        assert again.files_removed == 1 and again.chunks_written == 0
+        assert store.meta()["repos"]["shop"]["chunks"] == again.chunks_total < first.chunks_total
+        hits = Searcher(minilm, store).search("turn a title into a url slug", k=3)
+        assert any(h.symbol == "slugify" for h in hits)
+    finally:
+        store.close()
