@@ -14,7 +14,7 @@ import pytest
 
 from codesift.store.edge import EdgeStore
 
-HIT_KEYS = {"repo", "path", "start_line", "end_line", "symbol", "language", "kind", "score", "code"}
+HIT_KEYS = {"repo", "path", "start_line", "end_line", "symbol", "language", "kind", "score", "code", "signals"}
 
 
 def codesift(*args: str, home: Path, timeout: int = 300) -> subprocess.CompletedProcess:
