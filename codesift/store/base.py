@@ -60,9 +60,15 @@ class Store(ABC):
 
     @abstractmethod
     def _query_hybrid(
-        self, dense: list[float], sparse: SparseVec, search_filter: SearchFilter, limit: int, candidates: int
+        self,
+        dense: list[float],
+        sparse: SparseVec,
+        search_filter: SearchFilter,
+        limit: int,
+        candidates: int,
+        weights: tuple[float, float],
     ) -> HybridHits:
-        """In one round trip: RRF fusion of the dense and sparse top-`candidates`, and both lists."""
+        """In one round trip: weighted RRF fusion of the dense and sparse top-`candidates`, and both lists."""
 
     @abstractmethod
     def retrieve(self, ids: list[str]) -> list[Hit]: ...
@@ -86,18 +92,29 @@ class Store(ABC):
         return self._post_filtered(self._query_sparse, vector, search_filter, limit)
 
     def search_hybrid(
-        self, dense, sparse: SparseVec, search_filter: SearchFilter | None = None, limit: int = 10, candidates: int = 50
+        self,
+        dense,
+        sparse: SparseVec,
+        search_filter: SearchFilter | None = None,
+        limit: int = 10,
+        candidates: int = 50,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> HybridHits:
-        """Dense + BM25 fused with reciprocal rank fusion by the engine; the candidate lists say which signal found what."""
+        """Dense + BM25 fused with reciprocal rank fusion by the engine.
+
+        `weights` (dense, sparse) follow Qdrant: a list's rank is divided by its weight, so a larger
+        weight flattens that list's order.
+        The candidate lists come back too, so callers can say which signal found what.
+        """
         search_filter = search_filter or SearchFilter()
         dense = list(map(float, dense))
         if not sparse.indices:
             hits = self.search_dense(dense, search_filter, max(limit, candidates))
             return HybridHits(hits[:limit], hits, [])
         if not search_filter.needs_post_filter():
-            return self._query_hybrid(dense, sparse, search_filter, limit, candidates)
+            return self._query_hybrid(dense, sparse, search_filter, limit, candidates, weights)
         oversampled = self._query_hybrid(
-            dense, sparse, search_filter, limit * POST_FILTER_OVERSAMPLE, candidates * POST_FILTER_OVERSAMPLE
+            dense, sparse, search_filter, limit * POST_FILTER_OVERSAMPLE, candidates * POST_FILTER_OVERSAMPLE, weights
         )
         keep = search_filter.accepts
         return HybridHits(

@@ -151,7 +151,13 @@ class EdgeStore(Store):
         return _hits(self.shard.query(self._request(query, search_filter, limit)))
 
     def _query_hybrid(
-        self, dense: list[float], sparse: SparseVec, search_filter: SearchFilter, limit: int, candidates: int
+        self,
+        dense: list[float],
+        sparse: SparseVec,
+        search_filter: SearchFilter,
+        limit: int,
+        candidates: int,
+        weights: tuple[float, float],
     ) -> HybridHits:
         dense_query = q.Query.Nearest(dense, using=DENSE)
         sparse_query = q.Query.Nearest(q.SparseVector(sparse.indices, sparse.values), using=SPARSE)
@@ -163,7 +169,7 @@ class EdgeStore(Store):
         fused, dense_hits, sparse_hits = self.shard.query_batch(
             q.QueryBatchRequest(
                 [
-                    self._request(q.Fusion.Rrf(RRF_K), search_filter, limit, prefetches),
+                    self._request(q.Fusion.Rrf(RRF_K, weights=list(weights)), search_filter, limit, prefetches),
                     self._request(dense_query, search_filter, candidates),
                     self._request(sparse_query, search_filter, candidates),
                 ]

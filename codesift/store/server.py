@@ -123,7 +123,13 @@ class ServerStore(Store):
         return self._query(m.SparseVector(indices=vector.indices, values=vector.values), SPARSE, search_filter, limit)
 
     def _query_hybrid(
-        self, dense: list[float], sparse: SparseVec, search_filter: SearchFilter, limit: int, candidates: int
+        self,
+        dense: list[float],
+        sparse: SparseVec,
+        search_filter: SearchFilter,
+        limit: int,
+        candidates: int,
+        weights: tuple[float, float],
     ) -> HybridHits:
         condition = _filter(search_filter)
         sparse_vector = m.SparseVector(indices=sparse.indices, values=sparse.values)
@@ -132,7 +138,7 @@ class ServerStore(Store):
             m.Prefetch(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates),
         ]
         requests = [
-            m.QueryRequest(query=m.RrfQuery(rrf=m.Rrf(k=RRF_K)), prefetch=prefetch, filter=condition, limit=limit, with_payload=True),
+            m.QueryRequest(query=m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=list(weights))), prefetch=prefetch, filter=condition, limit=limit, with_payload=True),
             m.QueryRequest(query=dense, using=DENSE, filter=condition, limit=candidates, with_payload=True),
             m.QueryRequest(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates, with_payload=True),
         ]

@@ -80,6 +80,19 @@ def test_bm25_splits_code_identifiers():
     assert set(bm25_query("render invoice pdf bytes").indices) <= document
 
 
+def test_hybrid_fuses_both_lists_and_weights_shift_the_order(store):
+    # dense prefers point 1 (parse json file); BM25 for "http server handler" prefers point 3.
+    dense, sparse = [1, 0, 0, 0], bm25_query("http server handler")
+    even = store.search_hybrid(dense, sparse, limit=5, candidates=5)
+    assert _ns(even.dense)[0] == 1 and _ns(even.sparse)[0] == 3
+    assert {1, 3} <= set(_ns(even.fused))
+    # With 3 candidates per list, point 3 is only in the BM25 list and point 1 only in the dense one.
+    assert _ns(store.search_hybrid(dense, sparse, limit=1, candidates=3, weights=(5.0, 1.0)).fused) == [1]
+    assert _ns(store.search_hybrid(dense, sparse, limit=1, candidates=3, weights=(1.0, 5.0)).fused) == [3]
+    only_src = store.search_hybrid(dense, sparse, SearchFilter(path_glob="src/**"), limit=5, candidates=5)
+    assert only_src.fused and all(h.payload["path"].startswith("src/") for h in only_src.fused + only_src.dense)
+
+
 def test_upsert_same_id_never_duplicates(store):
     store.upsert(POINTS[:2])
     assert store.count() == len(POINTS)
