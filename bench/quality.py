@@ -26,6 +26,7 @@ from codesift.evaluation import evaluate_rankings, load_beir
 from codesift.store import StorePoint, new_meta
 from codesift.store.edge import EdgeStore
 from codesift.store.sparse import bm25_document, bm25_query
+from retriever.search import CANDIDATES, HYBRID_WEIGHTS
 
 SETS = ["cosqa-dev", "humaneval", "mbpp-test", "concode-dev", "java2cs-valid"]
 NL2CODE_AVERAGE = ["cosqa-dev", "humaneval", "mbpp-test", "concode-dev"]
@@ -46,7 +47,8 @@ def bm25s_rankings(beir) -> dict[str, list[str]]:
     return {q: [doc_ids[i] for i in row] for q, row in zip(query_ids, results)}
 
 
-def engine_rankings(beir, embedder, directory: Path) -> dict[str, dict[str, list[str]]]:
+def engine_rankings(beir, embedder, directory: Path, weight_grid=(HYBRID_WEIGHTS,)) -> dict[str, dict[str, list[str]]]:
+    """Rankings per mode: "bm25", "dense", and "hybrid" (HYBRID_WEIGHTS) or "hybrid w_dense:w_sparse" per grid point."""
     doc_ids = list(beir.corpus)
     texts = [beir.corpus[d] for d in doc_ids]
     vectors = embedder.encode_documents(texts, task=beir.task, batch_size=64)
@@ -60,11 +62,13 @@ def engine_rankings(beir, embedder, directory: Path) -> dict[str, dict[str, list
             store.upsert(points[start : start + 1024])
         query_ids = list(beir.queries)
         query_vectors = embedder.encode_queries([beir.queries[q] for q in query_ids], task=beir.task, batch_size=64)
-        rankings: dict[str, dict[str, list[str]]] = {m: {} for m in ("bm25", "dense", "hybrid")}
+        rankings: dict[str, dict[str, list[str]]] = {"bm25": {}, "dense": {}}
         for q, vector in zip(query_ids, query_vectors):
             sparse = bm25_query(beir.queries[q])
-            both = store.search_hybrid(vector, sparse, None, K, candidates=50)
-            rankings["hybrid"][q] = [h.payload["doc_id"] for h in both.fused]
+            for weights in weight_grid:
+                both = store.search_hybrid(vector, sparse, None, K, candidates=CANDIDATES, weights=weights)
+                name = "hybrid" if weights == HYBRID_WEIGHTS else f"hybrid {weights[0]:g}:{weights[1]:g}"
+                rankings.setdefault(name, {})[q] = [h.payload["doc_id"] for h in both.fused]
             rankings["dense"][q] = [h.payload["doc_id"] for h in both.dense[:K]]
             rankings["bm25"][q] = [h.payload["doc_id"] for h in both.sparse[:K]]
     return rankings

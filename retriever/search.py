@@ -15,6 +15,10 @@ from codesift.store.sparse import bm25_query
 
 MODES = ("dense", "bm25", "hybrid")
 CANDIDATES = 50  # per signal, before fusion
+# RRF weights (dense, BM25), chosen on training data only (bench/tune_fusion.py, docs/benchmarks.md).
+# Qdrant scores a list's item at position p as 1 / ((p + 1) / weight + k - 1): a larger weight flattens
+# that list's order. (1, 10) keeps dense's ranking and lifts whatever BM25 also found in its top list.
+HYBRID_WEIGHTS = (1.0, 10.0)
 WINDOW_OVERFETCH = 3  # windows of one long chunk may fill several slots before collapsing
 
 
@@ -108,7 +112,7 @@ class Searcher:
             signals = {h.id: ("dense",) for h in hits}
         else:
             both = self.store.search_hybrid(
-                self._query_vector(query, task), bm25_query(query), search_filter, limit, max(CANDIDATES, limit)
+                self._query_vector(query, task), bm25_query(query), search_filter, limit, max(CANDIDATES, limit), HYBRID_WEIGHTS
             )
             dense_ids, sparse_ids = {h.id for h in both.dense}, {h.id for h in both.sparse}
             signals = {
