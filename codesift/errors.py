@@ -19,3 +19,11 @@ class SourceError(CodesiftError):
 
 class ModelLoadError(CodesiftError):
     """An embedding model that cannot be loaded (unreachable hub id, bad directory)."""
+
+
+class LLMNotConfiguredError(CodesiftError):
+    """No chat model is configured (CODESIFT_LLM_BASE_URL and CODESIFT_LLM_MODEL)."""
+
+
+class LLMUnavailableError(CodesiftError):
+    """The chat model endpoint failed: unreachable, timed out, refused the key, rate-limiting or not OpenAI-compatible."""

@@ -33,9 +33,13 @@ def index(
         repo = resolve_source(source, clones_dir=settings.clones_dir, ref=ref)
     with store_for(settings) as store:
         embedder = load_checked_embedder(store, model, settings)
-        with RichIndexProgress() as progress:
-            indexer = Indexer(embedder, store, batch_size=batch_size, progress=progress)
-            report = indexer.index(repo, name=name, max_file_bytes=max_file_kb * 1024)
+        try:
+            with RichIndexProgress() as progress:
+                indexer = Indexer(embedder, store, batch_size=batch_size, progress=progress)
+                report = indexer.index(repo, name=name, max_file_bytes=max_file_kb * 1024)
+        except KeyboardInterrupt:
+            console.print("everything written so far is kept: run the same command again to resume")
+            raise
     _summarise(report, embedder.name, explain)
 
 

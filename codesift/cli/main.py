@@ -7,6 +7,7 @@ import sys
 import click
 import typer
 
+from codesift.cli import ask as ask_cmd
 from codesift.cli import index as index_cmd
 from codesift.cli import repos as repos_cmd
 from codesift.cli import search as search_cmd
@@ -18,6 +19,8 @@ cli.command("index")(index_cmd.index)
 cli.command("repos")(repos_cmd.repos)
 cli.command("remove")(repos_cmd.remove)
 cli.command("search")(search_cmd.search)
+cli.command("ask")(ask_cmd.ask)
+cli.command("chat")(ask_cmd.chat)
 
 
 def app() -> None:
@@ -27,7 +30,7 @@ def app() -> None:
         console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted:[/] everything written so far is kept; run the same command again to resume")
+        console.print("[yellow]interrupted[/]")
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
