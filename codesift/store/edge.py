@@ -24,8 +24,11 @@ SCROLL_PAGE = 2048
 EXACT = q.SearchParams(exact=True)  # below a few hundred thousand chunks exact search is fast enough
 
 
-def _filter(search_filter: SearchFilter) -> q.Filter | None:
+def _filter(search_filter: SearchFilter, only=None) -> q.Filter | None:
+    """The filter's conditions; with `only` (scored points), also restricted to those points."""
     must = [q.FieldCondition(k, match=q.MatchValue(v)) for k, v in search_filter.exact_conditions().items()]
+    if only is not None:
+        must.append(q.HasIdCondition({p.id for p in only}))
     must_not = [q.HasIdCondition(set(search_filter.exclude_ids))] if search_filter.exclude_ids else None
     return q.Filter(must=must, must_not=must_not) if must or must_not else None
 
@@ -161,20 +164,17 @@ class EdgeStore(Store):
     ) -> HybridHits:
         dense_query = q.Query.Nearest(dense, using=DENSE)
         sparse_query = q.Query.Nearest(q.SparseVector(sparse.indices, sparse.values), using=SPARSE)
-        condition = _filter(search_filter)
-        prefetches = [
-            q.Prefetch(candidates, query=dense_query, filter=condition, params=EXACT),
-            q.Prefetch(candidates, query=sparse_query, filter=condition),
-        ]
-        fused, dense_hits, sparse_hits = self.shard.query_batch(
+        dense_hits, sparse_hits = self.shard.query_batch(
             q.QueryBatchRequest(
-                [
-                    self._request(q.Fusion.Rrf(RRF_K, weights=list(weights)), search_filter, limit, prefetches),
-                    self._request(dense_query, search_filter, candidates),
-                    self._request(sparse_query, search_filter, candidates),
-                ]
+                [self._request(dense_query, search_filter, candidates), self._request(sparse_query, search_filter, candidates)]
             )
         )
+        # Fuse in the engine over exactly those candidates: re-scoring them by id is cheap, a second scan is not.
+        prefetches = [
+            q.Prefetch(candidates, query=dense_query, filter=_filter(search_filter, dense_hits), params=EXACT),
+            q.Prefetch(candidates, query=sparse_query, filter=_filter(search_filter, sparse_hits)),
+        ]
+        fused = self.shard.query(self._request(q.Fusion.Rrf(RRF_K, weights=list(weights)), search_filter, limit, prefetches))
         return HybridHits(_hits(fused), _hits(dense_hits), _hits(sparse_hits))
 
     def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]:
