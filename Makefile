@@ -24,7 +24,7 @@ demo: install
 	$(BIN)/codesift repos
 	$(BIN)/codesift search "decode a JSON document from a string" -k 3
 	$(BIN)/codesift search "parse an email address into name and address parts" --repo email -k 3
-	$(BIN)/codesift search "split a long function into windows that fit the model" --lang python -k 3
+	$(BIN)/codesift search "refuse a git URL that uses a dangerous transport" --repo codesift --path "indexer/**" -k 3
 
 test: install
 	$(BIN)/python -m pytest
