@@ -26,7 +26,7 @@ from codesift.embedding import load_embedder
 from codesift.evaluation import BeirSet, evaluate_rankings
 
 # Qdrant divides a list's rank by its weight, so raising the BM25 weight flattens BM25's order.
-GRID = [(1.0, 1.0), (2.0, 1.0), (1.0, 3.0), (1.0, 5.0), (1.0, 10.0), (1.0, 20.0)]
+GRID = [(1.0, 1.0), (1.0, 0.5), (1.0, 0.25), (1.0, 0.1), (1.0, 3.0), (1.0, 10.0)]
 STDLIB_PACKAGES = ["http", "logging", "asyncio", "urllib", "xml", "importlib"]
 STDLIB_PAIRS = 1000
 
