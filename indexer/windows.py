@@ -56,11 +56,12 @@ def _window(chunk: Chunk, pieces: list[tuple[int, str, int]], index: int) -> Chu
     )
 
 
-def _windows(chunk: Chunk, count: CountTokens, budget: int) -> list[Chunk]:
+def _windows(chunk: Chunk, count: CountTokens, budget: int) -> list[tuple[Chunk, int]]:
+    """Overlapping windows of the chunk that each fit `budget`, with their token counts."""
     header_tokens = count([chunk.header() + "\n"])[0]
     line_budget = max(8, budget - header_tokens - SAFETY_TOKENS)
     pieces = _pieces(chunk, count, line_budget)
-    windows: list[Chunk] = []
+    windows: list[tuple[Chunk, int]] = []
     start = 0
     while start < len(pieces):
         end, used = start, 0
@@ -69,10 +70,12 @@ def _windows(chunk: Chunk, count: CountTokens, budget: int) -> list[Chunk]:
             end += 1
         end = max(end, start + 1)
         window = _window(chunk, pieces[start:end], len(windows))
-        while end - start > 1 and count([window.embed_text()])[0] > budget:  # tokens merged across pieces
+        tokens = count([window.embed_text()])[0]
+        while tokens > budget and end - start > 1:  # tokens merged across pieces
             end -= 1
             window = _window(chunk, pieces[start:end], len(windows))
-        windows.append(window)
+            tokens = count([window.embed_text()])[0]
+        windows.append((window, tokens))
         if end >= len(pieces):
             break
         start = max(start + 1, end - OVERLAP_LINES)
@@ -84,10 +87,10 @@ def fit_to_window(chunks: Sequence[Chunk], count: CountTokens, budget: int) -> t
 
     Chunks that fit are returned as they are; longer ones become windows.
     """
-    counts = count([c.embed_text() for c in chunks])
     fitted: list[Chunk] = []
-    for chunk, tokens in zip(chunks, counts):
-        fitted.extend([chunk] if tokens <= budget else _windows(chunk, count, budget))
-    if len(fitted) == len(chunks):
-        return fitted, counts
-    return fitted, count([c.embed_text() for c in fitted])
+    fitted_counts: list[int] = []
+    for chunk, tokens in zip(chunks, count([c.embed_text() for c in chunks])):
+        for piece, piece_tokens in [(chunk, tokens)] if tokens <= budget else _windows(chunk, count, budget):
+            fitted.append(piece)
+            fitted_counts.append(piece_tokens)
+    return fitted, fitted_counts
