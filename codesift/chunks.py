@@ -17,6 +17,11 @@ CHUNKER_VERSION = 1
 KINDS = ("function", "method", "class", "module", "section", "text")
 
 
+def text_hash(text: str) -> str:
+    """Content hash of a chunk's code or a whole file's text."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Chunk:
     repo: str
@@ -34,7 +39,7 @@ class Chunk:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha1(self.code.encode("utf-8", "surrogatepass")).hexdigest()
+        return text_hash(self.code)
 
     def header(self) -> str:
         """Short context prepended to the embedded text: path, enclosing scope, signature."""

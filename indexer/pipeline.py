@@ -8,13 +8,12 @@ interruption rewrites nothing twice and resumes where it stopped.
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from codesift.chunks import Chunk
+from codesift.chunks import Chunk, text_hash
 from codesift.embedding import Embedder
 from codesift.errors import CodesiftError
 from codesift.store import SearchFilter, Store, StorePoint, check_compatible, new_meta
@@ -107,7 +106,7 @@ def _plan(files: list[SourceFile], state: dict[str, StoredFile], report: IndexRe
                 unreadable += 1
                 report.skipped_files.append((file.path, "unreadable"))
                 continue
-            current = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+            current = text_hash(text)
             if stored is None or stored.complete_hash() != current:
                 todo.append(_FileWork(file, current, text))
         if stored is not None:
