@@ -1,4 +1,7 @@
-"""Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, and an isolated CODESIFT_HOME."""
+"""Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, and an isolated CODESIFT_HOME.
+
+Helpers beside this file (`llm_server`) are importable from every test package.
+"""
 
 from __future__ import annotations
 
