@@ -1,4 +1,4 @@
-"""Rich progress bars (count, rate, ETA) for the indexer's stages."""
+"""Rich progress bars (count, elapsed, ETA): one shape for every long verb, and the indexer's stages."""
 
 from __future__ import annotations
 
@@ -8,19 +8,23 @@ from codesift.cli.context import console
 from indexer.progress import IndexProgress
 
 
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("elapsed"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
 class RichIndexProgress(IndexProgress):
     def __init__(self):
-        self._progress = Progress(
-            TextColumn("{task.description:>10}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("elapsed"),
-            TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
+        self._progress = progress_bar()
         self._task = None
 
     def __enter__(self):
