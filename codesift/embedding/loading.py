@@ -44,11 +44,11 @@ def build_sentence_transformer(path: str | Path, pooling: str | None = None, max
     transformer = Transformer(str(path), max_seq_length=max_seq_length)
     pool = Pooling(transformer.get_embedding_dimension(), pooling_mode=pooling)
     model = SentenceTransformer(modules=[transformer, pool, Normalize()], device="cpu")
-    _configure_padding(model, pooling)
+    configure_padding(model, pooling)
     return model
 
 
-def _configure_padding(model, pooling: str | None) -> None:
+def configure_padding(model, pooling: str | None) -> None:
     tokenizer = model.tokenizer
     if pooling == "lasttoken":
         tokenizer.padding_side = "left"
@@ -105,7 +105,7 @@ def _load(source: str, name: str, trust_remote_code: bool, pooling: str | None, 
         raise ModelLoadError(f"cannot load embedding model {name!r} from {source}: {_first_line(exc)}") from None
     if max_seq_length:
         model.max_seq_length = max_seq_length
-    _configure_padding(model, _model_pooling(model))
+    configure_padding(model, _model_pooling(model))
     return model
 
 

@@ -1,0 +1,35 @@
+"""`codesift train --config FILE`: run a training config (curriculum or flat) and export the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from codesift.cli.context import console
+from codesift.errors import CodesiftError
+
+
+def train(
+    config: Path = typer.Option(..., "--config", help="Training config (YAML), e.g. trainer/configs/curriculum.yaml."),
+    data: list[str] = typer.Option(None, "--data", help="NAME=PATH: use this JSONL for the config's data set NAME (repeatable)."),
+    output: Path = typer.Option(None, "--output", help="Run directory (default: the config's output_dir)."),
+    max_steps: int = typer.Option(None, "--max-steps", help="Cap every stage at this many steps (quick checks)."),
+) -> None:
+    """Train an embedder: stages in order, checkpoints, resume on rerun, final model with its prompts."""
+    from trainer.config import load_config
+    from trainer.train import train as run_training
+
+    overrides = {}
+    for item in data or ():
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise CodesiftError(f"--data takes NAME=PATH, got {item!r}")
+        overrides[name] = path
+    settings = load_config(config, data_overrides=overrides, output_dir=output, max_steps=max_steps)
+    try:
+        final = run_training(settings, echo=console.print)
+    except KeyboardInterrupt:
+        console.print(f"checkpoints are kept in {settings.output_dir}: run the same command again to resume")
+        raise
+    console.print(f"[green]model written to {final}[/]: use it with `codesift index PATH --model {final}`")
