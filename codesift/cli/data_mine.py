@@ -23,6 +23,7 @@ def mine(
     exclude: list[Path] = typer.Option(
         None, "--exclude", help="Evaluation sets (BEIR folders, or a folder of them) no pair may overlap (repeatable)."
     ),
+    skip: list[str] = typer.Option(None, "--skip", help="Leave out paths matching this gitignore-style pattern (repeatable)."),
     max_file_kb: int = typer.Option(1000, "--max-file-kb", help="Skip files larger than this."),
     home: Path = options.Home,
 ) -> None:
@@ -53,6 +54,7 @@ def mine(
             max_commits=max_commits,
             guard=guard,
             max_file_bytes=max_file_kb * 1024,
+            skip=skip or (),
             on_file=on_file,
         )
     write_rows(output, report.rows)

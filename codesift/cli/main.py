@@ -8,10 +8,13 @@ import click
 import typer
 
 from codesift.cli import ask as ask_cmd
+from codesift.cli import evaluate as evaluate_cmd
 from codesift.cli import index as index_cmd
 from codesift.cli import repos as repos_cmd
 from codesift.cli import search as search_cmd
+from codesift.cli import train as train_cmd
 from codesift.cli.context import console
+from codesift.cli.data import data_app
 from codesift.errors import CodesiftError
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Code search and RAG over your repositories.")
@@ -21,6 +24,9 @@ cli.command("remove")(repos_cmd.remove)
 cli.command("search")(search_cmd.search)
 cli.command("ask")(ask_cmd.ask)
 cli.command("chat")(ask_cmd.chat)
+cli.add_typer(data_app, name="data")
+cli.command("train")(train_cmd.train)
+cli.command("eval")(evaluate_cmd.evaluate)
 
 
 def app() -> None:

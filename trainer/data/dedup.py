@@ -21,6 +21,8 @@ class Deduplicator:
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 64) -> None:
         self.num_perm = num_perm
+        template = MinHash(num_perm=num_perm)  # permutations drawn once, shared by every signature
+        self._permutations, self._scheme = template.permutations, template.scheme
         self._hashes: set[str] = set()
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._count = 0
@@ -44,6 +46,6 @@ class Deduplicator:
         if len(tokens) < SHINGLE:
             return None
         shingles = {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
-        signature = MinHash(num_perm=self.num_perm)
+        signature = MinHash(num_perm=self.num_perm, permutations=self._permutations, scheme=self._scheme)
         signature.update_batch(list(shingles))
         return signature

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codesift.embedding.tasks import TASKS
+from pathspec import GitIgnoreSpec
+
 from indexer.chunker import chunk_file
 from indexer.sources import resolve_source
 from indexer.walker import read_source, walk_repo
@@ -70,7 +72,9 @@ class PairFilter:
         if query_key in self._queries:
             self.report.dropped["repeated query"] += 1
             return False
-        if reason := self._positives.setdefault(row.task, Deduplicator()).seen(row.positive):
+        if row.task not in self._positives:
+            self._positives[row.task] = Deduplicator()
+        if reason := self._positives[row.task].seen(row.positive):
             self.report.dropped[reason] += 1
             return False
         self._queries.add(query_key)
@@ -87,10 +91,12 @@ def mine(
     max_commits: int = 2000,
     guard: LeakageGuard | None = None,
     max_file_bytes: int = 1_000_000,
+    skip: Iterable[str] = (),
     on_file: FileProgress | None = None,
 ) -> MiningReport:
     started = time.perf_counter()
     tasks = frozenset(tasks)
+    skipped = GitIgnoreSpec.from_lines(list(skip)) if skip else None
     report = MiningReport()
     gate = PairFilter(guard, report)
     for source in sources:
@@ -103,6 +109,9 @@ def mine(
         for done, file in enumerate(files, 1):
             if on_file:
                 on_file(repo.name, done, len(files))
+            if skipped and skipped.match_file(file.path):
+                report.dropped["skipped path: --skip"] += 1
+                continue
             if reason := path_reason(file.path):
                 report.dropped[reason] += 1
                 continue
