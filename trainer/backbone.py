@@ -17,8 +17,9 @@ from trainer.config import TrainConfig
 
 
 def load_backbone(config: TrainConfig):
-    """A SentenceTransformer ready for training (LoRA attached when configured)."""
+    """A SentenceTransformer ready for training (LoRA attached when configured), and its own window."""
     model = load_embedder(config.model).model
+    window = model.max_seq_length
     if config.pooling:
         set_pooling(model, config.pooling)
     if config.max_seq_length:
@@ -36,7 +37,7 @@ def load_backbone(config: TrainConfig):
                 target_modules=list(config.lora.target_modules),
             )
         )
-    return model
+    return model, window
 
 
 def set_pooling(model, mode: str) -> None:

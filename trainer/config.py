@@ -57,7 +57,7 @@ class TrainConfig:
     output_dir: Path
     prompt_style: str = "jina"
     pooling: str | None = None  # None: keep the model's (decoders load with last-token)
-    max_seq_length: int | None = None
+    max_seq_length: int | None = None  # training window (shorter is faster); the exported model keeps the backbone's
     temperature: float = 0.05  # InfoNCE; the loss scale is 1 / temperature
     matryoshka_dims: tuple[int, ...] = ()  # empty: no Matryoshka; else must start with the full dimension
     mini_batch_size: int = 32  # CachedMultipleNegativesRankingLoss chunk size

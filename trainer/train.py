@@ -104,7 +104,7 @@ def train(config: TrainConfig, echo=print, callbacks=()) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     loaded = load_data(config.data)
     state = _state(output)
-    model = load_backbone(config)
+    model, window = load_backbone(config)  # the exported model keeps the backbone's window
     record = {"config": _jsonable(asdict(config)), "stages": []}
     for index, stage in enumerate(config.stages):
         stage_dir = _stage_dir(output, index, stage)
@@ -133,12 +133,13 @@ def train(config: TrainConfig, echo=print, callbacks=()) -> Path:
         state["finished"][stage.name] = finished
         _save_state(output, state)
         record["stages"].append(finished)
-    return export(model, config, record)
+    return export(model, config, record, window)
 
 
-def export(model, config: TrainConfig, record: dict) -> Path:
+def export(model, config: TrainConfig, record: dict, window: int) -> Path:
     final = config.output_dir / "final"
     model = merged(model, config)
+    model.max_seq_length = window
     model.prompts = prompt_set(config.prompt_style).to_st_prompts()
     model.default_prompt_name = None
     model.save(str(final))

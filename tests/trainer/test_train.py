@@ -73,7 +73,7 @@ def test_decoder_lora_trains_only_adapters_and_exports_merged_last_token_model(t
         mini_batch_size=4,
         lora={"r": 4, "alpha": 8, "dropout": 0.0, "target_modules": ["q_proj", "v_proj"]},
     )
-    model = load_backbone(config)
+    model, _ = load_backbone(config)
     trainable, total = trainable_parameters(model)
     assert 0 < trainable < total / 10
     assert all("lora_" in name for name, p in model.named_parameters() if p.requires_grad)
