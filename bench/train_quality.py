@@ -18,6 +18,8 @@ Commands run as `python -m codesift` from this checkout.
 
 Usage: python bench/train_quality.py [--data ../shared/data] [--work bench/results/train-quality]
                                      [--configs curriculum flat] [--synth FILE]
+"""
+
 from __future__ import annotations
 
 import argparse
