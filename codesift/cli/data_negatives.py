@@ -1,4 +1,9 @@
-"""`codesift data negatives IN -o OUT`: hard negatives (TopK-PercPos, dense + BM25) and difficulty labels."""
+"""`codesift data negatives IN -o OUT`: hard negatives (TopK-PercPos, dense + BM25) and difficulty labels.
+
+Difficulty comes from the positive's rank under the embedder; with
+`--llm-difficulty` an LLM judge's easy/medium/hard label replaces it where the
+judge gives one (CodeR uses the LLM's label for its last curriculum stage).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli.context import console
+from codesift.cli import options
+from codesift.cli.context import console, settings_from
 from codesift.cli.progress import progress_bar
 from codesift.errors import CodesiftError
 
@@ -14,16 +20,27 @@ from codesift.errors import CodesiftError
 def negatives(
     source: Path = typer.Argument(..., help="Training JSONL to add negatives to."),
     output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write."),
-    model: str = typer.Option("minilm", "--model", help="Embedder that scores candidates and ranks positives."),
+    model: str = typer.Option(
+        "minilm", "--model", help="Embedder that scores candidates and ranks positives (preset or directory)."
+    ),
     count: int = typer.Option(15, "--count", help="Hard negatives per row (CodeR: 15)."),
     perc_pos: float = typer.Option(0.95, "--perc-pos", help="Drop candidates scoring above this share of the positive."),
     candidates: int = typer.Option(50, "--candidates", help="Dense and BM25 candidates considered per query."),
     bm25: bool = typer.Option(True, "--bm25/--no-bm25", help="Add BM25 candidates to the dense ones."),
-    difficulty: bool = typer.Option(True, "--difficulty/--no-difficulty", help="Label easy/medium/hard from the positive's rank."),
+    difficulty: bool = typer.Option(
+        True, "--difficulty/--no-difficulty", help="Label easy/medium/hard from the positive's rank."
+    ),
+    overwrite_difficulty: bool = typer.Option(
+        False, "--overwrite-difficulty", help="Relabel rows that already have a difficulty."
+    ),
+    llm_difficulty: bool = typer.Option(False, "--llm-difficulty", help="Let the configured LLM judge label difficulty."),
+    concurrency: int = typer.Option(4, "--concurrency", help="Parallel LLM requests for --llm-difficulty."),
     batch_size: int = typer.Option(64, "--batch-size", help="Embedding batch size."),
+    home: Path = options.Home,
 ) -> None:
     """Mine hard negatives for every row and label its difficulty."""
     from codesift.embedding import load_embedder
+    from retriever.llm import LLMSettings
     from trainer.data.negatives import mine_negatives
     from trainer.data.rows import read_rows, write_rows
 
@@ -31,10 +48,16 @@ def negatives(
         raise CodesiftError(f"no such file: {source}")
     if not 0 < perc_pos <= 1:
         raise CodesiftError(f"--perc-pos must be in (0, 1], got {perc_pos}")
+    if count < 1 or candidates < 1:
+        raise CodesiftError("--count and --candidates must be at least 1")
     try:
         rows = read_rows(source)
     except ValueError as exc:
         raise CodesiftError(str(exc)) from None
+    if not rows:
+        raise CodesiftError(f"no training rows in {source}")
+    unlabelled = [row for row in rows if overwrite_difficulty or not row.difficulty]
+    llm = LLMSettings().require() if llm_difficulty else None  # before minutes of embedding, not after
     with console.status("loading embedding model…"):
         embedder = load_embedder(model)
     with progress_bar() as bar:
@@ -53,12 +76,26 @@ def negatives(
             candidates=candidates,
             bm25=bm25,
             label_difficulty=difficulty,
+            overwrite_difficulty=overwrite_difficulty,
             batch_size=batch_size,
             progress=progress,
         )
+    if llm and unlabelled:
+        _judge(unlabelled, llm, concurrency, settings_from(home, None, None).home / "llm-cache")
     write_rows(output, report.rows)
     labels = ", ".join(f"{k} {v:,}" for k, v in report.difficulty.most_common())
     console.print(
         f"wrote {len(rows):,} rows to {output} in {report.seconds:.1f} s: {report.mean_negatives:.1f} negatives per row "
         f"({report.short:,} rows with fewer than {count}); difficulty: {labels}"
     )
+
+
+def _judge(rows, settings, concurrency: int, cache_dir: Path) -> None:
+    """Replace rank labels with the LLM judge's, for the rows it labels."""
+    from trainer.data.rows import DIFFICULTIES
+    from trainer.data.synth.judge import judge_difficulty
+
+    labels = judge_difficulty(rows, settings, concurrency=concurrency, cache_dir=cache_dir)
+    for row, label in zip(rows, labels, strict=True):
+        if label and label in DIFFICULTIES:
+            row.difficulty = label

@@ -1,26 +1,32 @@
 """Hard negatives (CodeR's TopK-PercPos) and difficulty labels, from one embedding pass per task.
 
-For every task, the candidate corpus is the set's unique positives. Each query
-gets two candidate pools — its top `candidates` by the embedder (dense) and by
-BM25 over code-aware tokens (lexical) — scored by the embedder; candidates
-scoring above `perc_pos` × the positive's score are dropped as likely false
-negatives (TopK-PercPos, 95 %), and the `count` best of the rest are kept.
-The same scores give the positive's rank, hence the difficulty label
+Rows are grouped by task, since every task has its own query and document
+prefixes. A group's candidate corpus is its unique positives, plus any extra
+texts given for that task. Each query gets two candidate pools — its top
+`candidates` by the embedder (dense, blocked matmul) and by BM25 over
+code-aware tokens (lexical) — and every candidate is scored by the embedder.
+Candidates scoring above `perc_pos` of the positive's score are dropped as
+likely false negatives (TopK-PercPos, 95 %), and the `count` best of the rest
+are kept. A query's own positive, and the positives of other rows with the
+same query, are never negatives. The same scores give the positive's rank
+among the whole group corpus, hence its difficulty label
 (`trainer.data.difficulty`).
 
 sentence-transformers' `mine_hard_negatives` has the same margin rule
-(`relative_margin`), but one prompt pair and a dense pool only; rows here mix
-tasks with their own prefixes and also take BM25 candidates, so the pass is
-written over `Embedder` instead. Inputs longer than the model window are
-truncated by the model here: these are training rows, not index chunks.
+(`relative_margin=0.05`), but it embeds one dataset with one prompt pair and
+draws candidates from the dense ranking only: rows here mix tasks with their
+own prefixes, also take BM25 candidates, and need the positive's rank for the
+difficulty label, so the pass is written over `Embedder`. Texts longer than
+the model window are truncated by the model here; that is acceptable for
+training rows, which are not index chunks.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,7 +34,7 @@ from codesift.evaluation.lexical import BM25Index
 from trainer.data.difficulty import rank_difficulty
 from trainer.data.rows import TrainingRow
 
-ENCODE_BLOCK = 1024  # texts per encode call, so progress moves
+ENCODE_BLOCK = 256  # texts per encode call, so progress moves
 SCORE_BLOCK = 512  # queries per similarity block: memory stays ~SCORE_BLOCK × corpus floats
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -37,14 +43,25 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 @dataclass
 class NegativesReport:
     rows: list[TrainingRow]
-    per_task: Counter = field(default_factory=Counter)
-    short: int = 0  # rows that got fewer than `count` negatives
-    difficulty: Counter = field(default_factory=Counter)
+    count: int  # negatives asked for per row
     seconds: float = 0.0
+
+    @property
+    def per_task(self) -> Counter:
+        return Counter(row.task for row in self.rows)
 
     @property
     def mean_negatives(self) -> float:
         return sum(len(r.negatives) for r in self.rows) / len(self.rows) if self.rows else 0.0
+
+    @property
+    def short(self) -> int:
+        """Rows that got fewer than `count` negatives."""
+        return sum(len(r.negatives) < self.count for r in self.rows)
+
+    @property
+    def difficulty(self) -> Counter:
+        return Counter(row.difficulty or "unlabelled" for row in self.rows)
 
 
 def mine_negatives(
@@ -57,57 +74,96 @@ def mine_negatives(
     bm25: bool = True,
     label_difficulty: bool = True,
     overwrite_difficulty: bool = False,
+    extra_corpus: Mapping[str, Sequence[str]] | None = None,
     batch_size: int = 64,
     progress: Progress | None = None,
 ) -> NegativesReport:
+    """Fill in `negatives` (replacing any) and, unless already set, `difficulty` of every row, in place.
+
+    `extra_corpus` maps a task to more candidate texts for that task's rows.
+    `progress(stage, done, total)` is called for the "embedding" and "scoring" stages.
+    """
     started = time.perf_counter()
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, row in enumerate(rows):
-        groups[row.task].append(i)
-    report = NegativesReport(rows=rows)
-    total = sum(len(set(rows[i].query for i in g)) + len(set(rows[i].positive for i in g)) for g in groups.values())
-    encoded = 0
-
-    def encode(texts: list[str], task: str, side: str) -> np.ndarray:
-        nonlocal encoded
-        method = embedder.encode_queries if side == "query" else embedder.encode_documents
-        parts = []
-        for start in range(0, len(texts), ENCODE_BLOCK):
-            parts.append(method(texts[start : start + ENCODE_BLOCK], task=task, batch_size=batch_size))
-            encoded += len(parts[-1])
-            if progress:
-                progress("embedding", encoded, total)
-        return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
-
+    groups: dict[str, list[TrainingRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.task].append(row)
+    extra = extra_corpus or {}
+    corpora = {
+        task: list(dict.fromkeys([r.positive for r in members] + list(extra.get(task, ()))))
+        for task, members in groups.items()
+    }
+    queries = {task: list(dict.fromkeys(r.query for r in members)) for task, members in groups.items()}
+    encoder = _Encoder(embedder, batch_size, sum(len(corpora[t]) + len(queries[t]) for t in groups), progress)
+    scored = 0
+    if progress:
+        progress("embedding", 0, encoder.total)  # the clock of the ETA starts here
     for task, members in groups.items():
-        corpus = list(dict.fromkeys(rows[i].positive for i in members))
-        queries = list(dict.fromkeys(rows[i].query for i in members))
-        doc_vectors = encode(corpus, task, "document")
-        query_vectors = encode(queries, task, "query")
-        doc_index = {text: j for j, text in enumerate(corpus)}
-        query_index = {text: j for j, text in enumerate(queries)}
-        lexical = BM25Index(corpus) if bm25 and len(corpus) > 1 else None
+        group = _Group(
+            corpus=corpora[task],
+            doc_vectors=encoder.encode(corpora[task], task, embedder.encode_documents),
+            queries=queries[task],
+            query_vectors=encoder.encode(queries[task], task, embedder.encode_queries),
+            members=members,
+            lexical=BM25Index(corpora[task]) if bm25 and len(corpora[task]) > 1 else None,
+        )
         for start in range(0, len(members), SCORE_BLOCK):
             block = members[start : start + SCORE_BLOCK]
-            scores = query_vectors[[query_index[rows[i].query] for i in block]] @ doc_vectors.T
-            lexical_ids = lexical.search([rows[i].query for i in block], candidates)[0] if lexical else None
-            for b, i in enumerate(block):
-                row, positive = rows[i], doc_index[rows[i].positive]
-                row_scores = scores[b]
-                positive_score = row_scores[positive]
+            for row, negatives, rank in group.mine(block, count, perc_pos, candidates):
+                row.negatives = negatives
                 if label_difficulty and (overwrite_difficulty or not row.difficulty):
-                    row.difficulty = rank_difficulty(1 + int(np.sum(row_scores > positive_score)))
-                pool = set(np.argpartition(-row_scores, min(candidates, len(corpus) - 1))[:candidates].tolist())
-                if lexical_ids is not None:
-                    pool.update(lexical_ids[b].tolist())
-                pool.discard(positive)
-                kept = [j for j in pool if row_scores[j] <= perc_pos * positive_score]
-                kept.sort(key=lambda j: -row_scores[j])
-                row.negatives = [corpus[j] for j in kept[:count]]
-                report.per_task[task] += 1
-                report.short += len(row.negatives) < count
-                report.difficulty[row.difficulty or "unlabelled"] += 1
+                    row.difficulty = rank_difficulty(rank)
+            scored += len(block)
             if progress:
-                progress("scoring", start + len(block), len(members))
-    report.seconds = time.perf_counter() - started
-    return report
+                progress("scoring", scored, len(rows))
+    return NegativesReport(rows=rows, count=count, seconds=time.perf_counter() - started)
+
+
+class _Encoder:
+    """Encodes in blocks and reports progress over every text of every task."""
+
+    def __init__(self, embedder, batch_size: int, total: int, progress: Progress | None):
+        self.embedder, self.batch_size, self.total, self.progress = embedder, batch_size, total, progress
+        self.done = 0
+
+    def encode(self, texts: list[str], task: str, method) -> np.ndarray:
+        parts = [np.zeros((0, self.embedder.dim), dtype=np.float32)]
+        for start in range(0, len(texts), ENCODE_BLOCK):
+            parts.append(method(texts[start : start + ENCODE_BLOCK], task=task, batch_size=self.batch_size))
+            self.done += len(parts[-1])
+            if self.progress:
+                self.progress("embedding", self.done, self.total)
+        return np.concatenate(parts)
+
+
+class _Group:
+    """One task's corpus and queries, embedded; mines rows in blocks of queries."""
+
+    def __init__(self, corpus, doc_vectors, queries, query_vectors, members, lexical):
+        self.corpus, self.doc_vectors, self.lexical = corpus, doc_vectors, lexical
+        self.query_vectors = query_vectors
+        self.query_index = {text: j for j, text in enumerate(queries)}
+        self.doc_index = {text: j for j, text in enumerate(corpus)}
+        # Every positive paired with a query is off limits as a negative for that query.
+        self.positives_of: dict[str, set[int]] = defaultdict(set)
+        for row in members:
+            self.positives_of[row.query].add(self.doc_index[row.positive])
+
+    def mine(self, block: list[TrainingRow], count: int, perc_pos: float, candidates: int):
+        """(row, negatives, rank of its positive) for every row of the block."""
+        scores = self.query_vectors[[self.query_index[r.query] for r in block]] @ self.doc_vectors.T
+        positives = np.array([self.doc_index[r.positive] for r in block])
+        positive_scores = scores[np.arange(len(block)), positives]
+        # TopK-PercPos written as a relative margin, so a negative positive score is handled too.
+        ceilings = positive_scores - (1 - perc_pos) * np.abs(positive_scores)
+        for b, row in enumerate(block):
+            scores[b, list(self.positives_of[row.query])] = -np.inf
+        ranks = 1 + np.sum(scores > positive_scores[:, None], axis=1)
+        kth = min(candidates, scores.shape[1]) - 1
+        dense = np.argpartition(-scores, kth, axis=1)[:, : kth + 1]
+        lexical = self.lexical.search([r.query for r in block], candidates)[0] if self.lexical else None
+        for b, row in enumerate(block):
+            pool = set(dense[b].tolist()) | (set(lexical[b].tolist()) if lexical is not None else set())
+            row_scores = scores[b]
+            kept = [j for j in pool if np.isfinite(row_scores[j]) and row_scores[j] <= ceilings[b]]
+            kept.sort(key=lambda j: (-row_scores[j], j))
+            yield row, [self.corpus[j] for j in kept[:count]], int(ranks[b])
