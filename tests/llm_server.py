@@ -2,7 +2,7 @@
 
 `POST /v1/chat/completions`, streamed (SSE chunks in OpenAI's format, then `data: [DONE]`) or not.
 Every request body is recorded in `requests`. Replies are scripted: `script(Reply(...), …)` answers the
-next requests in order, then the `default` reply answers the rest. A `Reply` can be text, an HTTP error
+next requests in order, then `responder(body)` (when set) or the `default` reply answers the rest. A `Reply` can be text, an HTTP error
 status with an OpenAI error body, a delay before the response (timeouts), a stall after the first
 chunk, or a malformed body; `stop()` closes the port so that connections are refused.
 """
@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -34,6 +35,7 @@ class FakeLLMServer:
         self.model = model
         self.requests: list[dict] = []
         self.default = Reply()
+        self.responder: Callable[[dict], Reply] | None = None
         self._script: deque[Reply] = deque()
         self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
@@ -57,7 +59,9 @@ class FakeLLMServer:
 
     def next_reply(self, body: dict) -> Reply:
         self.requests.append(body)
-        return self._script.popleft() if self._script else self.default
+        if self._script:
+            return self._script.popleft()
+        return self.responder(body) if self.responder else self.default
 
     def user_prompts(self) -> list[str]:
         """The last user message of every request received, in order."""
