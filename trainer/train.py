@@ -127,9 +127,13 @@ def train(config: TrainConfig, echo=print, callbacks=()) -> Path:
         )
         started = time.perf_counter()
         trainer.train(resume_from_checkpoint=get_last_checkpoint(str(stage_dir)) if stage_dir.is_dir() else None)
+        steps = trainer.state.global_step
+        if steps < stage.max_steps:
+            echo(f"[yellow]stage {stage.name!r} ran {steps} of {stage.max_steps} steps: its tasks have too few "
+                 f"distinct rows for batch size {stage.batch_size}[/]")
         model.save(str(stage_dir / "model"))
         finished = {"name": stage.name, "rows": data.rows, "per_source": dict(data.per_source),
-                    "steps": stage.max_steps, "seconds": round(time.perf_counter() - started, 1)}
+                    "steps": steps, "seconds": round(time.perf_counter() - started, 1)}
         state["finished"][stage.name] = finished
         _save_state(output, state)
         record["stages"].append(finished)
