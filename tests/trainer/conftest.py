@@ -45,6 +45,16 @@ def merge_settings_copy(first, second):
     return merged
 
 
+class Registry:
+    """Keep named plugins and look them up by their name."""
+
+    def register(self, name, plugin):
+        self.plugins[name] = plugin
+
+    def lookup(self, name):
+        return self.plugins[name]
+
+
 class Store:
     def __init__(self):
         """Initialize self.  See help(type(self)) for accurate signature."""

@@ -43,6 +43,8 @@ def test_mining_makes_four_tasks_and_drops_what_it_should(sample_repo, tmp_path)
     assert "Lines starting with a hash" not in parse.positive and "def parse_config(path):" in parse.positive
     assert parse.language == "python" and parse.source == "docstring"
     assert "Pushes an element on top of the stack and returns it." in nl2code  # Java doc comment
+    registry = nl2code["Keep named plugins and look them up by their name."]  # a class: its summary
+    assert registry.positive.startswith("class Registry:") and "def lookup(self, name)" in registry.positive
     assert any(r.query == "Shop: Install the shop service" and r.language == "markdown" for r in by_task(rows, "techqa"))
     texts = json.dumps([r.to_json() for r in rows])
     assert "parse_config_in_test" not in texts and "vendored_parse" not in texts

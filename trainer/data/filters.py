@@ -9,7 +9,7 @@ import re
 
 MIN_DOC_WORDS = 3
 MAX_QUERY_WORDS = 80
-MIN_CODE_LINES = 3
+MIN_CODE_LINES = 2  # a signature and one statement is a whole function (CoSQA is full of them)
 MAX_CODE_LINES = 200
 MAX_CODE_CHARS = 8000
 

@@ -1,7 +1,8 @@
 """Training pairs from one chunk, without an LLM.
 
-Functions and methods with a doc give docstring → code (nl2code) and code →
-docstring (code2nl), the doc removed from the code; functions long enough give
+Functions, methods and classes (their summary: header, doc and method
+signatures) with a doc give docstring → code (nl2code) and code → docstring
+(code2nl), the doc removed from the code; functions long enough give
 signature + first lines → the rest (code2completion); documentation sections
 give heading → section (techqa, text-only); long docs give summary → the rest
 of the doc (techqa, text-only). Every candidate passes the filters; a rejected
@@ -19,6 +20,7 @@ from trainer.data.filters import code_reason, doc_reason, query_reason
 from trainer.data.rows import TrainingRow
 
 CODE_KINDS = ("function", "method")
+DOCUMENTED_KINDS = (*CODE_KINDS, "class")
 NL_QUERY_TASKS = ("nl2code", "techqa")
 COMPLETION_MIN_LINES = 6
 COMPLETION_PREFIX = 0.4  # share of the lines after the signature given as the query
@@ -33,7 +35,7 @@ Candidate = TrainingRow | str  # a row, or the reason a candidate was dropped
 def chunk_pairs(chunk: Chunk, tasks: frozenset[str]) -> Iterator[Candidate]:
     if chunk.window:
         return  # one window of a long chunk is not a whole function
-    if chunk.kind in CODE_KINDS:
+    if chunk.kind in DOCUMENTED_KINDS:
         yield from _code_pairs(chunk, tasks)
     elif chunk.kind == "section" and "techqa" in tasks:
         yield from _section_pair(chunk)
@@ -65,7 +67,7 @@ def _code_pairs(chunk: Chunk, tasks: frozenset[str]) -> Iterator[Candidate]:
             rest = split.doc.strip()[len(query) :].strip() if split.doc.strip().startswith(query[:40]) else ""
             if "techqa" in tasks and len(rest.split()) >= DOC_BODY_MIN_WORDS:
                 yield _row(chunk, "techqa", "docstring-body", query, rest, language="text")
-    if "code2completion" in tasks:
+    if "code2completion" in tasks and chunk.kind in CODE_KINDS:  # a class summary has no bodies to complete
         yield from _completion_pair(chunk, code)
 
 
