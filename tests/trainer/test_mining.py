@@ -1,18 +1,13 @@
-"""Mining pairs from a repository: tasks, doc removal, filters, duplicates, leakage and the CLI."""
+"""Mining pairs from a repository: tasks, doc removal, filters and duplicates."""
 
 from __future__ import annotations
 
 import json
 
-from conftest import write_beir
-from typer.testing import CliRunner
-
-from codesift.cli.main import cli
 from trainer.data.dedup import Deduplicator
 from trainer.data.docs import split_doc, summary
-from trainer.data.leakage import LeakageGuard
+from trainer.data.filters import doc_reason
 from trainer.data.mining import mine
-from trainer.data.rows import read_rows, to_dataset
 
 
 def by_task(rows, task):
@@ -32,6 +27,15 @@ def test_javadoc_is_split_and_its_tags_left_out_of_the_summary():
     split = split_doc(code, "java")
     assert split.code.startswith("public int push")
     assert summary(split.doc) == "Pushes an element."
+
+
+def test_docs_that_only_restate_a_signature_or_the_name_are_rejected():
+    assert doc_reason("execvpe(file, args, env)") == "doc is only a signature"
+    assert doc_reason("capwords(s [,sep]) -> string") == "doc is only a signature"
+    assert doc_reason("Parse config file.", "Loader.parse_config_file") == "doc repeats the name"
+    assert doc_reason("Initialize self.  See help(type(self)) for accurate signature.") == "boilerplate doc"
+    assert doc_reason("tell() -> int.  Current position in the file.") is None  # a signature, then a description
+    assert doc_reason("Return max(a, b) rounded to the nearest step.") is None
 
 
 def test_mining_makes_four_tasks_and_drops_what_it_should(sample_repo, tmp_path):
@@ -71,42 +75,3 @@ def test_completion_pairs_split_a_function_in_two(sample_repo, tmp_path):
     parse = next(r for r in rows if r.query.startswith("def parse_config"))
     assert parse.positive.strip().endswith("return settings")
     assert parse.query.count("\n") >= 2 and "return settings" not in parse.query
-
-
-def test_leakage_guard_drops_pairs_matching_an_evaluation_set(sample_repo, tmp_path):
-    beir = write_beir(
-        tmp_path / "evalsets" / "leaky",
-        "nl2code",
-        {"q1": "read a  CONFIGURATION file and return its settings as a dictionary."},
-        {"d1": "def unrelated():\n    return 1"},
-        {"q1": "d1"},
-    )
-    guard = LeakageGuard.from_dirs([tmp_path / "evalsets"])  # a folder of sets
-    assert guard.sets == ["leaky"]
-    report = mine([str(sample_repo)], clones_dir=tmp_path / "c", commits=False, guard=guard)
-    assert report.dropped["evaluation-set leakage"] == 2  # its nl2code pair and its summary → doc-body pair
-    assert not any(r.query.startswith("Read a configuration file") for r in report.rows)
-    assert LeakageGuard.from_dirs([beir]).matches("def unrelated():   return 1")  # reformatted code
-
-
-def test_mine_cli_writes_a_dataset_and_stats_report_it(sample_repo, tmp_path):
-    out = tmp_path / "pairs.jsonl"
-    runner = CliRunner()
-    result = runner.invoke(cli, ["data", "mine", str(sample_repo), "-o", str(out), "--no-commits"])
-    assert result.exit_code == 0, result.output
-    rows = read_rows(out)
-    assert len(to_dataset(rows)) == len(rows) > 5
-    assert json.loads(out.with_name("pairs.jsonl.report.json").read_text())["dropped"]["test code"] == 1
-    stats = runner.invoke(cli, ["data", "stats", str(out), "--json"])
-    assert stats.exit_code == 0, stats.output
-    counts = json.loads(stats.stdout)
-    assert counts["rows"] == len(rows) and counts["task"]["nl2code"] == len(by_task(rows, "nl2code"))
-    assert counts["mining"]["dropped"]["skipped path: vendored"] == 1
-
-
-def test_mine_cli_refuses_a_missing_source_and_a_bad_exclude(tmp_path):
-    runner = CliRunner()
-    missing = runner.invoke(cli, ["data", "mine", str(tmp_path / "nope"), "-o", str(tmp_path / "o.jsonl")])
-    assert missing.exit_code != 0 and "no such directory" in str(missing.exception) + missing.output
-    bad = runner.invoke(cli, ["data", "mine", str(tmp_path), "-o", str(tmp_path / "o.jsonl"), "--exclude", str(tmp_path)])
-    assert bad.exit_code != 0 and "not an evaluation set" in str(bad.exception) + bad.output

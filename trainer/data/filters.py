@@ -25,6 +25,8 @@ _GENERATED = re.compile(
     r"this file was generated|@generated",
     re.IGNORECASE,
 )
+# A doc that is only a call signature ("execvpe(file, args, env)", "capwords(s [,sep]) -> string"): no description.
+_SIGNATURE = re.compile(r"^[\w.]+\([^()]*\)(\s*->\s*\S+)?\s*\.?$")
 _TEST_PATH = re.compile(
     r"(^|/)(tests?|testing|test_?suite|spec|specs|__tests__|idle_test|unittests?)/|"
     r"(^|/)(test_[^/]*|[^/]*_test|[^/]*_tests|conftest)\.py$|(^|/)[^/]*_test\.go$|"
@@ -55,6 +57,8 @@ def doc_reason(doc: str, symbol: str = "") -> str | None:
         return "generated code"
     if _BOILERPLATE.match(doc):
         return "boilerplate doc"
+    if _SIGNATURE.match(doc.strip()):
+        return "doc is only a signature"
     name = symbol.rsplit(".", 1)[-1].casefold()
     if name and " ".join(words).casefold().rstrip(".") in {name, name.replace("_", " ")}:
         return "doc repeats the name"

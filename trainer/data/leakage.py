@@ -22,9 +22,11 @@ def beir_dirs(paths: list[Path | str]) -> list[Path]:
     """BEIR folders named directly, or found one level below a folder holding several."""
     found: list[Path] = []
     for path in map(Path, paths):
+        if not path.is_dir():
+            raise CodesiftError(f"no such evaluation set folder: {path}")
         if (path / "corpus.jsonl").is_file():
             found.append(path)
-        elif path.is_dir() and (subsets := sorted(p for p in path.iterdir() if (p / "corpus.jsonl").is_file())):
+        elif subsets := sorted(p for p in path.iterdir() if (p / "corpus.jsonl").is_file()):
             found.extend(subsets)
         else:
             raise CodesiftError(f"not an evaluation set (no corpus.jsonl in it or below it): {path}")
