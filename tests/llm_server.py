@@ -1,9 +1,10 @@
 """A small OpenAI-compatible chat endpoint for tests, on 127.0.0.1 in a background thread.
 
-`POST /v1/chat/completions`, streamed (SSE chunks in OpenAI's format, then `data: [DONE]`) or not.
+`POST /v1/chat/completions`, streamed (SSE chunks in OpenAI's format, then `data: [DONE]`) or not (with
+`usage`: words counted as tokens).
 Every request body is recorded in `requests`. Replies are scripted: `script(Reply(...), …)` answers the
 next requests in order, then `responder(body)` (when set) or the `default` reply answers the rest. A `Reply` can be text, an HTTP error
-status with an OpenAI error body, a delay before the response (timeouts), a stall after the first
+status with an OpenAI error body (and a Retry-After header), a delay before the response (timeouts), a stall after the first
 chunk, or a malformed body; `stop()` closes the port so that connections are refused.
 """
 
@@ -28,6 +29,7 @@ class Reply:
     delay: float = 0.0  # seconds before anything is sent
     stall: float = 0.0  # seconds of silence after the first chunk of a stream
     malformed: str = ""  # "html": a web page instead of the API; "json": a body or event that is not JSON
+    retry_after: str = ""  # a Retry-After header on an error status
 
 
 class FakeLLMServer:
@@ -88,14 +90,15 @@ def _handler_for(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
             reply = server.next_reply(body)
             time.sleep(reply.delay)
             if reply.status != 200:
-                return self._json(reply.status, _error(reply.status, f"scripted HTTP {reply.status}"))
+                headers = {"Retry-After": reply.retry_after} if reply.retry_after else {}
+                return self._json(reply.status, _error(reply.status, f"scripted HTTP {reply.status}"), headers)
             if reply.malformed == "html":
                 return self._raw(200, "text/html", b"<html>not an API</html>")
             if body.get("stream"):
                 return self._stream(reply, body.get("model", server.model))
             if reply.malformed == "json":
                 return self._raw(200, "application/json", b"{this is not json")
-            return self._json(200, _completion(reply.text, body.get("model", server.model)))
+            return self._json(200, _completion(reply.text, body.get("model", server.model), body["messages"]))
 
         def _stream(self, reply: Reply, model: str) -> None:
             self.send_response(200)
@@ -116,12 +119,14 @@ def _handler_for(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(f"data: {data}\n\n".encode())
             self.wfile.flush()
 
-        def _json(self, status: int, payload: dict) -> None:
-            self._raw(status, "application/json", json.dumps(payload).encode())
+        def _json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
+            self._raw(status, "application/json", json.dumps(payload).encode(), headers)
 
-        def _raw(self, status: int, content_type: str, data: bytes) -> None:
+        def _raw(self, status: int, content_type: str, data: bytes, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -143,14 +148,17 @@ def _chunk(model: str, delta: dict, finish_reason: str | None = None) -> dict:
     }
 
 
-def _completion(text: str, model: str) -> dict:
+def _completion(text: str, model: str, messages: list[dict]) -> dict:
+    """A non-streamed completion; its usage counts words (of the request's messages, of the reply) as tokens."""
+    prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
+    completion_tokens = len(text.split())
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop", "logprobs": None}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
     }
 
 

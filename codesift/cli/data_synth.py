@@ -3,68 +3,98 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
 from codesift.cli import options
 from codesift.cli.context import console, settings_from, stdout
 from codesift.errors import CodesiftError
 
-Catalog = typer.Option(None, "--catalog", help="User task catalog (YAML), added to the built-in one (default CODESIFT_HOME/synth-tasks.yaml).")
+Catalog = typer.Option(
+    None, "--catalog", help="User task catalog (YAML), added to the built-in one (default CODESIFT_HOME/synth-tasks.yaml)."
+)
+Cache = typer.Option(None, "--cache", help="Response cache directory (default CODESIFT_HOME/synth-cache).")
 
 
 def _catalog_path(catalog: Path | None, home: Path | None) -> Path:
     return catalog or settings_from(home, None, None).home / "synth-tasks.yaml"
 
 
+def _cache_dir(cache: Path | None, home: Path | None) -> Path:
+    return cache or settings_from(home, None, None).home / "synth-cache"
+
+
+def _chosen_tasks(known: dict, wanted: list[str] | None) -> list:
+    ids = [part.strip() for value in wanted or () for part in value.split(",") if part.strip()]
+    unknown = [task_id for task_id in ids if task_id not in known]
+    if unknown:
+        raise CodesiftError(f"unknown task {unknown[0]!r}: see `codesift data tasks`")
+    return [known[task_id] for task_id in dict.fromkeys(ids)] if ids else list(known.values())
+
+
 def synth(
-    sources: list[str] = typer.Argument(..., help="Directories or git URLs whose functions seed the generation."),
-    output: Path = typer.Option(..., "-o", "--output", help="JSONL file to append kept pairs to."),
-    tasks: list[str] = typer.Option(None, "--task", help="Only these catalog task ids (repeatable; default: all)."),
-    per_seed: int = typer.Option(1, "--per-seed", help="Tasks per seed function."),
-    limit: int = typer.Option(100, "--limit", help="Seed functions to use (0: all)."),
-    concurrency: int = typer.Option(8, "--concurrency", help="Requests in flight at once."),
+    sources: list[str] = typer.Argument(..., help="Directories, git URLs or mined .jsonl files whose code seeds the generation."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file to append kept pairs to (a rerun resumes it)."),
+    tasks: list[str] = typer.Option(None, "--task", "--tasks", help="Only these catalog task ids (repeatable or comma-separated; default: all)."),
+    per_seed: int = typer.Option(1, "--per-seed", min=1, help="Tasks per seed function."),
+    limit: int = typer.Option(100, "--limit", min=0, help="Seed functions to use (0: all)."),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Requests in flight at once."),
+    retries: int = typer.Option(4, "--retries", min=0, help="Retries of a request that failed (timeouts, 429, 5xx)."),
     use_judge: bool = typer.Option(True, "--judge/--no-judge", help="Keep only pairs the LLM judges relevant."),
     seed: int = typer.Option(0, "--seed", help="Seed of the seed-function shuffle."),
-    cache: Path = typer.Option(None, "--cache", help="Response cache directory (default CODESIFT_HOME/synth-cache)."),
+    exclude: list[Path] = typer.Option(
+        None, "--exclude", help="Evaluation sets (BEIR folders, or a folder of them) no seed or pair may overlap (repeatable)."
+    ),
+    cache: Path = Cache,
     catalog: Path = Catalog,
     home: Path = options.Home,
 ) -> None:
     """Generate query/positive pairs from real code with an LLM, judge them, keep the relevant ones."""
+    from codesift.cli.progress import progress_bar
     from retriever.llm import LLMSettings
+    from trainer.data.leakage import LeakageGuard
     from trainer.data.synth.cache import ResponseCache
-    from trainer.data.synth.catalog import load_catalog
     from trainer.data.synth.client import SynthClient
+    from trainer.data.synth.catalog import load_catalog
     from trainer.data.synth.generate import plan, synthesize
-    from trainer.data.synth.seeds import code_seeds
+    from trainer.data.synth.seeds import collect_seeds
 
     settings = LLMSettings().require()
-    known = load_catalog(_catalog_path(catalog, home))
-    unknown = [t for t in tasks or () if t not in known]
-    if unknown:
-        raise CodesiftError(f"unknown task {unknown[0]!r}: see `codesift data tasks`")
-    chosen = [known[t] for t in tasks] if tasks else list(known.values())
-    config = settings_from(home, None, None)
+    chosen = _chosen_tasks(load_catalog(_catalog_path(catalog, home)), tasks)
+    guard = LeakageGuard.from_dirs(exclude) if exclude else None
     with console.status("collecting seed functions…"):
-        seeds = code_seeds(sources, clones_dir=config.clones_dir, limit=limit or None, seed=seed)
+        seeds = collect_seeds(sources, clones_dir=settings_from(home, None, None).clones_dir, limit=limit or None, seed=seed)
+    found = len(seeds)
+    if guard:
+        seeds = [s for s in seeds if not guard.matches(s.code)]
     items = plan(seeds, chosen, per_seed)
-    cache_dir = cache or config.home / "synth-cache"
-    from codesift.cli.progress import progress_bar
+    if not items:
+        raise CodesiftError(
+            f"nothing to generate: {len(seeds)} seed functions of 3+ lines found, none in a language the chosen tasks accept"
+        )
 
     async def run():
-        client = SynthClient(LLMSettings(), ResponseCache(cache_dir), concurrency=concurrency)
+        client = SynthClient(settings, ResponseCache(_cache_dir(cache, home)), concurrency=concurrency, retries=retries)
         try:
             with progress_bar() as bar:
-                task = bar.add_task("synth", total=len(items))
+                bar_task = bar.add_task("synth", total=len(items))
 
                 def progress(counts) -> None:
-                    bar.update(task, completed=sum(counts.values()),
-                               description=f"kept {counts['kept']} · rejected {counts['rejected']} · tokens "
-                                           f"{client.counts['prompt_tokens'] + client.counts['completion_tokens']:,}")
+                    tokens = client.counts["prompt_tokens"] + client.counts["completion_tokens"]
+                    bar.update(
+                        bar_task,
+                        completed=sum(counts.values()),
+                        description=f"kept {counts['kept']} · rejected {counts['rejected']} · malformed "
+                        f"{counts['malformed']} · failed {counts['failed']} · {tokens:,} tokens",
+                    )
 
-                return await synthesize(items, client, output, use_judge=use_judge, progress=progress)
+                return await synthesize(
+                    items, client, output, concurrency=concurrency, use_judge=use_judge, guard=guard, progress=progress
+                )
         finally:
             await client.close()
             client.cache.close()
@@ -72,38 +102,47 @@ def synth(
     try:
         report = asyncio.run(run())
     except KeyboardInterrupt:
-        console.print(f"kept pairs are in {output}: run the same command again to resume")
+        console.print(f"kept pairs so far are in {output}: run the same command again to resume")
         raise
     counts, usage = report.counts, report.usage
+    leaked = f", dropped as evaluation-set leakage {counts['leaked']} (and {found - len(seeds)} seeds)" if guard else ""
     console.print(
-        f"{len(items)} items from {len(seeds)} seeds on {settings.model}: kept {counts['kept']}, "
-        f"rejected by the judge {counts['rejected']}, malformed {counts['malformed']}, failed {counts['failed']}, "
-        f"already done {counts['skipped']}; {usage['requests']} requests ({usage['cached']} from the cache, "
-        f"{usage['retries']} retries), {usage['prompt_tokens']:,} prompt + {usage['completion_tokens']:,} completion tokens"
+        f"{len(items)} items from {len(seeds)} seeds on {settings.model}: generated "
+        f"{counts['kept'] + counts['rejected'] + counts['leaked']} (kept {counts['kept']}, rejected by the judge "
+        f"{counts['rejected']}{leaked}), malformed {counts['malformed']}, failed {counts['failed']}, already done "
+        f"{counts['skipped']}; {usage['requests']} requests ({usage['cached']} answered from the cache, "
+        f"{usage['retries']} retries), {usage['prompt_tokens']:,} prompt + {usage['completion_tokens']:,} completion tokens",
+        highlight=False,
     )
+    if counts["failed"]:
+        console.print(f"{counts['failed']} failed item(s): run the same command again to retry them", highlight=False)
 
 
 def brainstorm(
-    n: int = typer.Option(5, "-n", help="Tasks to ask for."),
+    n: int = typer.Option(5, "-n", min=1, help="Tasks to ask for."),
+    model: str = typer.Option(None, "--model", help="A stronger model for this step (default CODESIFT_LLM_MODEL)."),
     catalog: Path = Catalog,
-    cache: Path = typer.Option(None, "--cache", help="Response cache directory (default CODESIFT_HOME/synth-cache)."),
+    cache: Path = Cache,
     home: Path = options.Home,
 ) -> None:
     """Ask the LLM for new synthesis tasks; valid ones are added to the user catalog."""
     from retriever.llm import LLMSettings
     from trainer.data.synth.brainstorm import brainstorm as propose
+    from trainer.data.leakage import LeakageGuard
     from trainer.data.synth.cache import ResponseCache
     from trainer.data.synth.catalog import append_tasks, load_catalog
     from trainer.data.synth.client import SynthClient
 
-    settings = LLMSettings().require()
+    settings = LLMSettings()
+    settings = replace(settings, model=model or settings.model).require()
     path = _catalog_path(catalog, home)
     known = load_catalog(path)
 
     async def run():
-        client = SynthClient(settings, ResponseCache(cache or settings_from(home, None, None).home / "synth-cache"))
+        client = SynthClient(settings, ResponseCache(_cache_dir(cache, home)))
         try:
-            return await propose(client, known, n)
+            with console.status(f"asking {settings.model} for {n} new tasks…"):
+                return await propose(client, known, n)
         finally:
             await client.close()
             client.cache.close()
@@ -112,17 +151,19 @@ def brainstorm(
     if accepted:
         append_tasks(path, accepted)
     for reason in rejected:
-        console.print(f"[yellow]rejected[/] {reason}", highlight=False)
-    console.print(f"added {len(accepted)} task(s) to {path}: {', '.join(t.id for t in accepted) or 'none'}")
+        console.print(f"[yellow]rejected[/] {reason}", highlight=False, soft_wrap=True)
+    console.print(f"added {len(accepted)} task(s) to {path}: {', '.join(t.id for t in accepted) or 'none'}", highlight=False)
 
 
 def tasks(catalog: Path = Catalog, home: Path = options.Home) -> None:
-    """List the synthesis task catalog."""
+    """List the synthesis task catalog (a task for some seed languages only names them in brackets)."""
     from trainer.data.synth.catalog import load_catalog
 
-    table = Table(title="synthesis tasks", title_justify="left")
-    for column in ("id", "family", "task", "generates", "instruction"):
-        table.add_column(column)
+    table = Table(title="synthesis tasks", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("id", "family", "task"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("instruction", overflow="fold")
     for task in load_catalog(_catalog_path(catalog, home)).values():
-        table.add_row(task.id, task.family, task.task, task.generates, task.instruction)
-    stdout.print(table)
+        languages = f" [{', '.join(task.languages)}]" if task.languages else ""
+        table.add_row(task.id, task.family, task.task, task.instruction + languages)
+    stdout.print(table, highlight=False)

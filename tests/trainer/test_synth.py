@@ -1,63 +1,69 @@
-"""LLM synthesis against the local OpenAI-compatible test server: generate, judge, cache, resume, failures."""
+"""`codesift data synth|brainstorm|tasks` against the local OpenAI-compatible server: generate, judge, cache, resume."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 
 import pytest
 import yaml
+from conftest import write_beir
 from llm_server import FakeLLMServer, Reply
 from typer.testing import CliRunner
 
 from codesift.cli.main import cli
-from codesift.errors import CodesiftError
+from codesift.errors import CodesiftError, LLMUnavailableError
 from trainer.data.rows import read_rows
-from trainer.data.synth.catalog import FAMILIES, load_catalog, validate
-from trainer.data.synth.client import parse_json_object
+from trainer.data.synth.catalog import load_catalog
+from trainer.data.synth.generate import done_path
+
+VERBS = ("parse", "sort", "count", "merge", "split", "join")
 
 
-def answer(body: dict) -> Reply:
-    """Generation prompts get a query (and a positive when asked); the judge rejects queries about sorting."""
-    prompt = body["messages"][-1]["content"]
-    if prompt.startswith("Judge one training pair"):
-        relevant = "sort" not in prompt.split("Query:")[1].split("Candidate:")[0]
-        return Reply(json.dumps({"relevant": relevant, "difficulty": "hard"}))
-    if "Propose" in prompt:
-        good = {"id": "code-to-changelog", "family": "code2text", "task": "code2nl", "generates": "positive",
-                "instruction": "Given code, retrieve its changelog entry.",
-                "prompt": "Write the changelog entry for {code}. Answer with JSON: {{\"positive\": \"...\"}}"}
-        bad = dict(good, id="no-placeholder", prompt="Write a changelog entry.")
-        dup = dict(good, id="web-query-to-code")
-        return Reply("```json\n" + json.dumps({"tasks": [good, bad, dup]}) + "\n```")
-    name = "sort" if "def sort_items" in prompt else "parse"
-    return Reply(json.dumps({"query": f"how to {name} things", "positive": f"{name} explained"}))
+class Coder:
+    """Generation prompts get a query naming the seed's verb; the judge rejects pairs about sorting.
+
+    `broken` verbs get HTTP 503 on generation; `interrupt_at` sends Ctrl-C to the process on that generation.
+    """
+
+    def __init__(self) -> None:
+        self.broken: set[str] = set()
+        self.interrupt_at = 0
+        self.generations = 0
+
+    def __call__(self, body: dict) -> Reply:
+        prompt = body["messages"][-1]["content"]
+        if prompt.startswith("Judge one training pair"):
+            query = prompt.split("Query:")[1].split("Candidate:")[0]
+            return Reply(json.dumps({"relevant": "sort" not in query, "difficulty": "hard"}))
+        verb = re.search(r"def (\w+)_items", prompt).group(1)
+        if verb in self.broken:
+            return Reply(status=503, retry_after="0")
+        self.generations += 1
+        if self.generations == self.interrupt_at:
+            os.kill(os.getpid(), signal.SIGINT)
+        return Reply(json.dumps({"query": f"how to {verb} things"}))
 
 
 @pytest.fixture()
-def server():
-    llm = FakeLLMServer().start()
-    llm.responder = answer
-    yield llm
-    llm.stop()
+def llm(monkeypatch, codesift_home):
+    server = FakeLLMServer().start()
+    server.responder = Coder()
+    monkeypatch.setenv("CODESIFT_LLM_BASE_URL", server.base_url)
+    monkeypatch.setenv("CODESIFT_LLM_MODEL", "fake-coder")
+    yield server
+    server.stop()
 
 
 @pytest.fixture()
 def seeds_repo(tmp_path):
     root = tmp_path / "seeds"
     root.mkdir()
-    (root / "a.py").write_text(
-        "def parse_items(text):\n    items = text.split(',')\n    return [i.strip() for i in items]\n\n\n"
-        "def sort_items(items):\n    ordered = sorted(items)\n    return list(reversed(ordered))\n"
-    )
+    functions = [f"def {verb}_items(items):\n    result = {verb}(items)\n    return list(result)\n" for verb in VERBS]
+    (root / "items.py").write_text("\n\n".join(functions))
     return root
-
-
-@pytest.fixture()
-def llm_env(server, monkeypatch, codesift_home):
-    monkeypatch.setenv("CODESIFT_LLM_BASE_URL", server.base_url)
-    monkeypatch.setenv("CODESIFT_LLM_MODEL", "fake-coder")
-    monkeypatch.setenv("CODESIFT_LLM_TIMEOUT", "2")
-    return server
 
 
 def said(result) -> str:
@@ -66,105 +72,108 @@ def said(result) -> str:
 
 
 def synth(seeds_repo, out, *extra):
-    args = ["data", "synth", str(seeds_repo), "-o", str(out), "--task", "web-query-to-code", "--limit", "0", *extra]
+    args = ["data", "synth", str(seeds_repo), "-o", str(out), "--tasks", "web-query-to-code", "--limit", "0", *extra]
     return CliRunner().invoke(cli, args)
 
 
-def test_catalog_covers_the_four_families_with_twenty_tasks_that_all_render():
-    catalog = load_catalog()
-    assert len(catalog) >= 20
-    assert {t.family for t in catalog.values()} == set(FAMILIES)
-    for task in catalog.values():
-        assert "def f(): pass" in task.render("def f(): pass", "python", "x.py")
-
-
-def test_synth_generates_judges_and_keeps_relevant_pairs(llm_env, seeds_repo, tmp_path):
+def test_synth_generates_judges_and_keeps_the_relevant_pairs(llm, seeds_repo, tmp_path):
     out = tmp_path / "synth.jsonl"
     result = synth(seeds_repo, out)
     assert result.exit_code == 0, result.output
     rows = read_rows(out)
-    assert [r.query for r in rows] == ["how to parse things"]  # the sorting pair was rejected by the judge
-    row = rows[0]
-    assert row.positive.startswith("def parse_items") and row.task == "nl2code"
-    assert row.source == "synth:web-query-to-code" and row.difficulty == "hard"
-    assert row.instruction == load_catalog()["web-query-to-code"].instruction
-    assert "kept 1, rejected by the judge 1" in said(result)
-    assert len(llm_env.requests) == 4  # two generations, two judgements
+    assert sorted(r.query for r in rows) == sorted(f"how to {v} things" for v in VERBS if v != "sort")
+    web = load_catalog()["web-query-to-code"]
+    for row in rows:
+        verb = row.query.split()[2]
+        assert row.positive.startswith(f"def {verb}_items(items):") and row.task == "nl2code"
+        assert (row.source, row.difficulty, row.language, row.instruction) == ("synth:web-query-to-code", "hard", "python", web.instruction)
+    assert "6 items from 6 seeds on fake-coder: generated 6 (kept 5, rejected by the judge 1), malformed 0, failed 0" in said(result)
+    assert len(llm.requests) == 12  # six generations, six judgements
+    tokens = re.search(r"([\d,]+) prompt \+ ([\d,]+) completion tokens", said(result))
+    assert int(tokens.group(1).replace(",", "")) > 100 and int(tokens.group(2)) == 6 * 5 + 6 * 4
 
 
-def test_a_rerun_sends_nothing_and_duplicates_nothing(llm_env, seeds_repo, tmp_path):
+def test_a_rerun_skips_finished_items_and_the_cache_answers_the_rest(llm, seeds_repo, tmp_path):
     out = tmp_path / "synth.jsonl"
     assert synth(seeds_repo, out).exit_code == 0
-    sent = len(llm_env.requests)
-    out.with_name("synth.jsonl.done").unlink()  # forget the progress: only the response cache remains
+    sent = len(llm.requests)
     again = synth(seeds_repo, out)
-    assert again.exit_code == 0, again.output
-    assert len(llm_env.requests) == sent and "from the cache" in said(again)
-    third = synth(seeds_repo, out)  # with the progress file, items are skipped outright
-    assert "already done 2" in said(third)
-    assert len(read_rows(out)) == 2  # the second run appended its (cached) pair again once the progress was gone
+    assert again.exit_code == 0 and "already done 6" in said(again) and len(llm.requests) == sent
+    done_path(out).unlink()  # forget the progress: the response cache still knows every answer
+    third = synth(seeds_repo, out)
+    assert third.exit_code == 0, third.output
+    assert len(llm.requests) == sent and "12 answered from the cache" in said(third)
+    assert len(read_rows(out)) == 5  # nothing written twice
 
 
-def test_rate_limits_are_retried_and_hard_failures_are_counted_and_resumed(llm_env, seeds_repo, tmp_path):
+def test_an_interrupted_run_resumes_without_duplicates_or_repeated_requests(llm, seeds_repo, tmp_path):
     out = tmp_path / "synth.jsonl"
-    llm_env.script(Reply(status=429))
-    result = synth(seeds_repo, out, "--concurrency", "1")
+    llm.responder.interrupt_at = 3
+    first = synth(seeds_repo, out, "--concurrency", "1")
+    assert first.exit_code != 0 and "run the same command again to resume" in said(first)
+    kept_before = read_rows(out)  # a valid file, flushed row by row
+    assert 1 <= len(kept_before) < 5 and len(done_path(out).read_text().split()) == 2
+    asked_before = llm.user_prompts()
+    resumed = synth(seeds_repo, out, "--concurrency", "1")
+    assert resumed.exit_code == 0, resumed.output
+    assert "already done 2" in said(resumed)
+    rows = read_rows(out)
+    assert len(rows) == 5 and len({r.query for r in rows}) == 5 and rows[: len(kept_before)] == kept_before
+    asked_again = llm.user_prompts()[len(asked_before) :]
+    assert len(set(asked_before) & set(asked_again)) <= 1  # at most the request in flight at Ctrl-C
+
+
+def test_rate_limits_are_retried_and_an_item_that_keeps_failing_is_retried_by_the_next_run(llm, seeds_repo, tmp_path):
+    out = tmp_path / "synth.jsonl"
+    llm.script(Reply(status=429, retry_after="0"))
+    llm.responder.broken = {"merge"}
+    result = synth(seeds_repo, out, "--concurrency", "1", "--retries", "2")
     assert result.exit_code == 0, result.output
-    assert "1 retries" in said(result) and "kept 1" in said(result)
-    broken = tmp_path / "broken.jsonl"
-    llm_env.responder = lambda body: Reply(status=503)
-    failed = synth(seeds_repo, broken, "--concurrency", "1", "--cache", str(tmp_path / "cache2"))
-    assert failed.exit_code == 0, failed.output
-    assert "failed 2" in said(failed) and not read_rows(broken)
-    llm_env.responder = answer  # the endpoint is back: the failed items were not marked done
-    resumed = synth(seeds_repo, broken, "--cache", str(tmp_path / "cache2"))
-    assert "kept 1" in said(resumed) and len(read_rows(broken)) == 1
+    assert "kept 4, rejected by the judge 1), malformed 0, failed 1" in said(result)
+    assert "3 retries" in said(result)  # one after the 429, two after the merge item's first two 503s (the third gives up)
+    assert "run the same command again to retry them" in said(result)
+    llm.responder.broken = set()  # the endpoint recovers
+    resumed = synth(seeds_repo, out)
+    assert "already done 5" in said(resumed) and "kept 1," in said(resumed)
+    assert sorted(r.query.split()[2] for r in read_rows(out)) == sorted(v for v in VERBS if v != "sort")
 
 
-def test_malformed_answers_are_asked_again_then_counted(llm_env, seeds_repo, tmp_path):
-    llm_env.responder = lambda body: Reply("Sure! Here is a query: parse things")
-    result = synth(seeds_repo, tmp_path / "m.jsonl")
+def test_exclude_drops_seeds_and_pairs_that_overlap_an_evaluation_set(llm, seeds_repo, tmp_path):
+    parse = "def parse_items(items):\n    result = parse(items)\n    return list(result)\n"
+    sets = write_beir(tmp_path / "sets" / "toy", "nl2code", {"q1": "How to COUNT things"}, {"d1": parse}, {"q1": "d1"})
+    out = tmp_path / "synth.jsonl"
+    result = synth(seeds_repo, out, "--exclude", str(sets.parent))
     assert result.exit_code == 0, result.output
-    assert "malformed 2" in said(result)
-    assert len(llm_env.requests) == 6  # each item asked three times
+    assert "5 items from 5 seeds" in said(result)
+    assert "kept 3, rejected by the judge 1, dropped as evaluation-set leakage 1 (and 1 seeds)" in said(result)
+    assert sorted(r.query.split()[2] for r in read_rows(out)) == ["join", "merge", "split"]
+    assert len(llm.requests) == 5 + 4  # a leaked pair is not judged
 
 
-def test_a_timeout_is_a_failed_item_not_a_crash(llm_env, seeds_repo, tmp_path, monkeypatch):
-    monkeypatch.setenv("CODESIFT_LLM_TIMEOUT", "0.3")
-    llm_env.responder = lambda body: Reply(json.dumps({"query": "x"}), delay=1.0)
-    from trainer.data.synth import client as client_module
-
-    monkeypatch.setattr(client_module.SynthClient, "_delay", lambda self, exc, retry: 0.0)
-    result = synth(seeds_repo, tmp_path / "t.jsonl", "--concurrency", "2")
-    assert result.exit_code == 0, result.output
-    assert "failed 2" in said(result)
-
-
-def test_no_llm_configured_is_one_line(seeds_repo, tmp_path, monkeypatch, codesift_home):
-    monkeypatch.delenv("CODESIFT_LLM_BASE_URL", raising=False)
-    result = synth(seeds_repo, tmp_path / "x.jsonl")
-    assert result.exit_code != 0 and "CODESIFT_LLM_BASE_URL" in str(result.exception)
+def test_without_an_llm_or_with_the_endpoint_down_it_is_one_line(llm, seeds_repo, tmp_path, monkeypatch):
+    llm.stop()
+    down = synth(seeds_repo, tmp_path / "x.jsonl")
+    assert isinstance(down.exception, LLMUnavailableError) and "is not reachable" in str(down.exception)
+    monkeypatch.delenv("CODESIFT_LLM_BASE_URL")
+    unset = synth(seeds_repo, tmp_path / "x.jsonl")
+    assert isinstance(unset.exception, CodesiftError)
+    assert "CODESIFT_LLM_BASE_URL" in str(unset.exception) and "\n" not in str(unset.exception)
+    monkeypatch.setenv("CODESIFT_LLM_BASE_URL", llm.base_url)
+    unknown = synth(seeds_repo, tmp_path / "x.jsonl", "--tasks", "code-to-summary,code-to-poem")
+    assert "unknown task 'code-to-poem'" in str(unknown.exception)
 
 
-def test_brainstorm_adds_only_valid_new_tasks(llm_env, tmp_path):
+def test_brainstorm_adds_valid_tasks_to_the_user_catalog_and_tasks_lists_them(llm, tmp_path):
+    good = {"id": "code-to-changelog", "family": "code2text", "task": "code2nl", "generates": "positive",
+            "instruction": "Given code, retrieve its changelog entry.",
+            "prompt": 'Write the changelog entry for {code}. Answer with JSON: {{"positive": "..."}}'}
+    llm.script(Reply(json.dumps({"tasks": [good, dict(good, id="no-placeholder", prompt="A changelog entry.")]})))
     user_catalog = tmp_path / "tasks.yaml"
-    result = CliRunner().invoke(cli, ["data", "brainstorm", "-n", "3", "--catalog", str(user_catalog)])
+    result = CliRunner().invoke(cli, ["data", "brainstorm", "-n", "2", "--catalog", str(user_catalog)])
     assert result.exit_code == 0, result.output
-    added = yaml.safe_load(user_catalog.read_text())
-    assert [t["id"] for t in added] == ["code-to-changelog"]
-    assert "no-placeholder" in said(result) and "already in the catalog" in said(result)
-    assert "code-to-changelog" in load_catalog(user_catalog)
-
-
-def test_validation_rejects_bad_definitions(tmp_path):
-    good = {"id": "x-y", "family": "hybrid", "task": "techqa", "generates": "query", "instruction": "i", "prompt": "{code}"}
-    assert validate(good).id == "x-y"
-    for change, message in [({"family": "other"}, "family"), ({"prompt": "no code"}, "placeholder"),
-                            ({"id": "Bad Id"}, "id"), ({"prompt": "{code} {nope}"}, "does not format")]:
-        with pytest.raises(ValueError, match=message):
-            validate(good | change)
-    assert parse_json_object('noise {"a": 1} trailing') == {"a": 1}
-    duplicate = tmp_path / "dup.yaml"
-    duplicate.write_text(yaml.safe_dump([dict(load_catalog()["web-query-to-code"].__dict__)]))
-    with pytest.raises(CodesiftError, match="defined twice"):
-        load_catalog(duplicate)
+    assert [t["id"] for t in yaml.safe_load(user_catalog.read_text())] == ["code-to-changelog"]
+    assert "rejected no-placeholder: the prompt has no {code} placeholder" in said(result)
+    assert f"added 1 task(s) to {user_catalog}: code-to-changelog" in said(result)
+    listing = CliRunner().invoke(cli, ["data", "tasks", "--catalog", str(user_catalog)])
+    assert listing.exit_code == 0, listing.output
+    assert "code-to-changelog" in listing.output and "code-to-typed-version" in listing.output

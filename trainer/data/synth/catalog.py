@@ -8,13 +8,14 @@ definitions proposed by `brainstorm`, so all three obey the same rules.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from codesift.embedding.tasks import TASKS
 from codesift.errors import CodesiftError
+from indexer.languages import CODE_LANGUAGES
 
 BUILTIN = Path(__file__).with_name("tasks.yaml")
 FAMILIES = ("text2code", "code2text", "code2code", "hybrid")
@@ -31,13 +32,22 @@ class SynthTask:
     instruction: str
     generates: str
     prompt: str
+    languages: tuple[str, ...] = ()  # seed languages the task suits; empty: every language
 
     def render(self, code: str, language: str, path: str) -> str:
         return self.prompt.format(code=code, language=language or "code", path=path or "a repository")
 
+    def accepts(self, language: str) -> bool:
+        return not self.languages or language in self.languages
+
     @property
     def wanted_keys(self) -> tuple[str, ...]:
+        """The keys of the JSON answer the prompt asks for."""
         return tuple(self.generates.split("+"))
+
+    def to_yaml(self) -> dict:
+        fields = {f: getattr(self, f) for f in _FIELDS}
+        return fields | ({"languages": list(self.languages)} if self.languages else {})
 
 
 def validate(raw: object) -> SynthTask:
@@ -47,7 +57,16 @@ def validate(raw: object) -> SynthTask:
     missing = [f for f in _FIELDS if not isinstance(raw.get(f), str) or not raw[f].strip()]
     if missing:
         raise ValueError(f"missing or empty field {missing[0]!r}")
-    task = SynthTask(**{f: raw[f].strip() if f != "prompt" else raw[f] for f in _FIELDS})
+    unknown = sorted(set(raw) - {*_FIELDS, "languages"})
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}")
+    languages = raw.get("languages") or []
+    if not isinstance(languages, list) or not all(isinstance(name, str) for name in languages):
+        raise ValueError("languages must be a list of language names")
+    strange = sorted(set(languages) - CODE_LANGUAGES)
+    if strange:
+        raise ValueError(f"language {strange[0]!r} is not one of {', '.join(sorted(CODE_LANGUAGES))}")
+    task = SynthTask(**{f: raw[f] if f == "prompt" else raw[f].strip() for f in _FIELDS}, languages=tuple(languages))
     if not _ID.match(task.id):
         raise ValueError(f"id {task.id!r} must be lowercase words joined by '-'")
     for value, allowed, name in ((task.family, FAMILIES, "family"), (task.task, TASKS, "task"), (task.generates, GENERATES, "generates")):
@@ -56,15 +75,18 @@ def validate(raw: object) -> SynthTask:
     if "{code}" not in task.prompt:
         raise ValueError("the prompt has no {code} placeholder")
     try:
-        task.render("x", "python", "p.py")
+        rendered = task.render("x", "python", "p.py")
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(f"the prompt does not format: {exc!r} (write literal braces as {{{{ }}}})") from None
+    absent = [key for key in task.wanted_keys if f'"{key}"' not in rendered]
+    if absent:
+        raise ValueError(f'the prompt does not ask for the JSON key "{absent[0]}" that generates={task.generates!r} needs')
     return task
 
 
 def _read(path: Path) -> list:
     try:
-        raw = yaml.safe_load(path.read_text()) or []
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except OSError as exc:
         raise CodesiftError(f"cannot read task catalog {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
@@ -75,6 +97,7 @@ def _read(path: Path) -> list:
 
 
 def load_catalog(extra: Path | None = None) -> dict[str, SynthTask]:
+    """The built-in tasks plus those of `extra` (a user catalog; ignored while it does not exist), by id."""
     catalog: dict[str, SynthTask] = {}
     for path in [BUILTIN, *([extra] if extra and extra.is_file() else [])]:
         for i, raw in enumerate(_read(path)):
@@ -89,6 +112,8 @@ def load_catalog(extra: Path | None = None) -> dict[str, SynthTask]:
 
 
 def append_tasks(path: Path, tasks: list[SynthTask]) -> None:
+    """Add tasks to a user catalog file, creating it if needed."""
     existing = _read(path) if path.is_file() else []
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(existing + [asdict(t) for t in tasks], sort_keys=False, allow_unicode=True))
+    text = yaml.safe_dump(existing + [t.to_yaml() for t in tasks], sort_keys=False, allow_unicode=True, width=120)
+    path.write_text(text, encoding="utf-8")

@@ -1,16 +1,19 @@
 """Quality control: an LLM judges whether a generated positive answers its query, and how hard the pair is.
 
 CodeR keeps only pairs the judge calls relevant; the difficulty label
-(easy / medium / hard) feeds the curriculum's last stage.
+(easy / medium / hard) feeds the curriculum's last stage. The judge answers at
+temperature 0, so the same pair always gets the same verdict (and cache entry).
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from retriever.llm import LLMSettings
 from trainer.data.rows import TrainingRow
-from trainer.data.synth.client import RequestFailed, SynthClient
+from trainer.data.synth.cache import ResponseCache
+from trainer.data.synth.client import RequestFailed, SynthClient, for_each
 
 JUDGE_PROMPT = """Judge one training pair for a code search engine.
 Task: {instruction}
@@ -33,9 +36,9 @@ DIFFICULTIES = ("easy", "medium", "hard")
 
 
 async def judge(client: SynthClient, row: TrainingRow) -> tuple[bool, str]:
-    """(relevant, difficulty); a reply that is not a verdict counts as not relevant."""
+    """(relevant, difficulty); a reply that is not a verdict counts as not relevant, a missing label as ""."""
     prompt = JUDGE_PROMPT.format(instruction=row.instruction, query=row.query, positive=row.positive)
-    verdict = await client.ask_json(prompt, ("relevant",))
+    verdict = await client.ask_json(prompt, ("relevant",), temperature=0.0)
     if verdict is None:
         return False, ""
     relevant = verdict["relevant"] is True or str(verdict["relevant"]).lower() == "true"
@@ -43,21 +46,24 @@ async def judge(client: SynthClient, row: TrainingRow) -> tuple[bool, str]:
     return relevant, difficulty if difficulty in DIFFICULTIES else ""
 
 
-def judge_difficulty(rows: list[TrainingRow], settings: LLMSettings, *, concurrency: int, cache_dir) -> list[str]:
-    """The LLM's easy/medium/hard label for every row ("" where it gave none)."""
-    from trainer.data.synth.cache import ResponseCache
+def judge_difficulty(rows: list[TrainingRow], settings: LLMSettings, *, concurrency: int, cache_dir: Path) -> list[str]:
+    """The LLM's easy/medium/hard label for every row ("" where it gave none or the request kept failing)."""
+    labels = [""] * len(rows)
 
-    async def run() -> list[str]:
-        client = SynthClient(settings, ResponseCache(cache_dir), concurrency=concurrency, temperature=0.0)
+    async def run() -> None:
+        client = SynthClient(settings, ResponseCache(cache_dir), concurrency=concurrency)
+
+        async def label(index: int) -> None:
+            try:
+                labels[index] = (await judge(client, rows[index]))[1]
+            except RequestFailed:
+                pass  # left unlabelled, like a row the judge gave no label
+
         try:
-            async def one(row: TrainingRow) -> str:
-                try:
-                    return (await judge(client, row))[1]
-                except RequestFailed:
-                    return ""
-            return list(await asyncio.gather(*(one(r) for r in rows)))
+            await for_each(list(range(len(rows))), label, concurrency)
         finally:
             await client.close()
             client.cache.close()
 
-    return asyncio.run(run())
+    asyncio.run(run())
+    return labels
