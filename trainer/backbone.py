@@ -4,6 +4,8 @@ Encoders (the bundled MiniLM) are fully fine-tuned. Decoder LLMs (Qwen2.5-Coder
 by hub id or local path) get last-token pooling with left padding and LoRA
 adapters through peft (CodeR: r=32, alpha=64); at export the adapters are
 merged into the weights so the result is a plain sentence-transformers model.
+A finished stage's model is saved with the backbone's own window and the task
+prompts, so it is usable on its own and the next run can continue from it.
 """
 
 from __future__ import annotations
@@ -12,19 +14,26 @@ import tempfile
 from pathlib import Path
 
 from codesift.embedding import load_embedder
-from codesift.embedding.loading import configure_padding
+from codesift.embedding.loading import DECODER_MODEL_TYPES, configure_padding
+from codesift.embedding.tasks import prompt_set
 from trainer.config import TrainConfig
 
 
-def load_backbone(config: TrainConfig):
-    """A SentenceTransformer ready for training (LoRA attached when configured), and its own window."""
-    model = load_embedder(config.model).model
+def load_backbone(config: TrainConfig, weights: Path | None = None):
+    """A SentenceTransformer ready for training, and the backbone's own window.
+
+    `weights`: a finished stage's model directory to continue from (full
+    weights for encoders, the trained adapter for LoRA).
+    """
+    source = weights if weights and not config.lora else config.model
+    model = load_embedder(str(source)).model
     window = model.max_seq_length
-    if config.pooling:
-        set_pooling(model, config.pooling)
+    set_pooling(model, pooling_mode(config, model))
     if config.max_seq_length:
         model.max_seq_length = config.max_seq_length
-    if config.lora:
+    if config.lora and weights:
+        model[0].model.load_adapter(str(weights), adapter_name="default", is_trainable=True)
+    elif config.lora:
         from peft import LoraConfig as PeftLoraConfig
         from peft import TaskType
 
@@ -40,11 +49,30 @@ def load_backbone(config: TrainConfig):
     return model, window
 
 
-def set_pooling(model, mode: str) -> None:
+def pooling_mode(config: TrainConfig, model) -> str | None:
+    """The configured pooling; unset: last-token for decoder backbones, else the model's own (None)."""
+    if config.pooling:
+        return config.pooling
+    return "lasttoken" if model[0].model.config.model_type in DECODER_MODEL_TYPES else None
+
+
+def set_pooling(model, mode: str | None) -> None:
+    if mode is None:
+        return
     for module in model:
         if hasattr(module, "pooling_mode"):
             module.pooling_mode = mode
     configure_padding(model, mode)
+
+
+def save_model(model, path: Path, window: int, config: TrainConfig, *, model_card: bool = False) -> None:
+    """Save with the backbone's window and the task prompts (the training window is restored afterwards)."""
+    training_window = model.max_seq_length
+    model.max_seq_length = window
+    model.prompts = prompt_set(config.prompt_style).to_st_prompts()
+    model.default_prompt_name = None
+    model.save(str(path), create_model_card=model_card)
+    model.max_seq_length = training_window
 
 
 def merged(model, config: TrainConfig):
@@ -56,8 +84,7 @@ def merged(model, config: TrainConfig):
     with tempfile.TemporaryDirectory() as adapter_dir:
         model[0].model.save_pretrained(adapter_dir)  # adapter weights and config only
         base = load_embedder(config.model).model
-        if config.pooling:
-            set_pooling(base, config.pooling)
+        set_pooling(base, pooling_mode(config, base))
         base.max_seq_length = model.max_seq_length
         base[0].model = PeftModel.from_pretrained(base[0].model, adapter_dir).merge_and_unload()
     return base

@@ -1,7 +1,8 @@
 """Training configuration: a YAML file → `TrainConfig`, validated, with one-line errors naming the bad key.
 
 A config names the backbone, the loss settings, the data sets (name → JSONL
-path) and the stages. Each stage has its own data mixture and filter, learning
+path; an empty path marks an optional set, used once `--data NAME=PATH` gives
+it) and the stages. Each stage has its own data mixture and filter, learning
 rate, steps and batch size; stages run in order on the same model (CodeR's
 annealing: text-only → text + code → code-only, medium/hard).
 """
@@ -32,7 +33,8 @@ class StageFilter:
 class StageConfig:
     name: str
     mixture: dict[str, float]  # data-set name → weight
-    max_steps: int
+    max_steps: int | None = None  # exactly one of max_steps and epochs
+    epochs: float | None = None
     learning_rate: float = 2e-5
     batch_size: int = 32
     warmup_ratio: float = 0.1
@@ -53,7 +55,7 @@ class LoraConfig:
 class TrainConfig:
     model: str
     stages: tuple[StageConfig, ...]
-    data: dict[str, Path]
+    data: dict[str, Path | None]  # None: an optional data set not given
     output_dir: Path
     prompt_style: str = "jina"
     pooling: str | None = None  # None: keep the model's (decoders load with last-token)
@@ -94,12 +96,31 @@ def _known(raw: dict, cls, where: str) -> dict:
     return dict(raw)
 
 
+def _numbers(raw: dict, where: str, ints: tuple[str, ...] = (), floats: tuple[str, ...] = ()) -> dict:
+    """Check integer keys and read float keys (YAML reads `5e-5` as a string) in place."""
+    for key in ints:
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{where}{key} must be an integer, got {value!r}")
+    for key in floats:
+        value = raw.get(key)
+        if value is not None:
+            try:
+                raw[key] = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{where}{key} must be a number, got {value!r}") from None
+    return raw
+
+
 def _build(raw: dict, data_overrides: dict[str, str], output_dir: Path | None, max_steps: int | None) -> TrainConfig:
-    raw = _known(raw, TrainConfig, "")
+    raw = _numbers(_known(raw, TrainConfig, ""), "", ("max_seq_length", "mini_batch_size", "seed", "save_steps",
+                                                      "logging_steps"), ("temperature",))
     for key in ("model", "stages", "data"):
         if key not in raw:
             raise ValueError(f"missing key {key!r}")
-    data = {name: Path(p) for name, p in {**raw.pop("data"), **data_overrides}.items()}
+    if not all(isinstance(d, int) and d > 0 for d in raw.get("matryoshka_dims") or ()):
+        raise ValueError(f"matryoshka_dims must be a list of positive integers, got {raw['matryoshka_dims']!r}")
+    data = {name: Path(p) if p else None for name, p in {**(raw.pop("data") or {}), **data_overrides}.items()}
     stages = tuple(_stage(s, i, data, max_steps) for i, s in enumerate(raw.pop("stages")))
     if not stages:
         raise ValueError("'stages' is empty")
@@ -109,7 +130,7 @@ def _build(raw: dict, data_overrides: dict[str, str], output_dir: Path | None, m
         stages=stages,
         data=data,
         output_dir=Path(output_dir or raw.get("output_dir") or "runs/train"),
-        lora=LoraConfig(**_known(lora, LoraConfig, "lora.")) if lora else None,
+        lora=LoraConfig(**_numbers(_known(lora, LoraConfig, "lora."), "lora.", ("r", "alpha"), ("dropout",))) if lora else None,
     )
     object.__setattr__(config, "matryoshka_dims", tuple(config.matryoshka_dims))
     if config.lora:
@@ -123,12 +144,17 @@ def _build(raw: dict, data_overrides: dict[str, str], output_dir: Path | None, m
     return config
 
 
-def _stage(raw: dict, index: int, data: dict[str, Path], max_steps: int | None) -> StageConfig:
+def _stage(raw: dict, index: int, data: dict[str, Path | None], max_steps: int | None) -> StageConfig:
     where = f"stages[{index}]."
-    raw = _known(raw, StageConfig, where)
-    for key in ("name", "mixture", "max_steps"):
+    raw = _numbers(_known(raw, StageConfig, where), where, ("max_steps", "batch_size", "max_rows", "negatives"),
+                   ("learning_rate", "warmup_ratio", "epochs"))
+    for key in ("name", "mixture"):
         if key not in raw:
             raise ValueError(f"missing key {where}{key}")
+    if ("max_steps" in raw) == ("epochs" in raw):
+        raise ValueError(f"{where[:-1]}: give exactly one of max_steps and epochs")
+    if not all(isinstance(w, (int, float)) and w > 0 for w in raw["mixture"].values()):
+        raise ValueError(f"{where}mixture weights must be positive numbers")
     missing = sorted(set(raw["mixture"]) - set(data))
     if missing:
         raise ValueError(f"{where}mixture names data set {missing[0]!r}, which 'data' does not define")
@@ -143,7 +169,7 @@ def _stage(raw: dict, index: int, data: dict[str, Path], max_steps: int | None) 
             raise ValueError(f"{where}filter.{key}: {bad[0]!r} is not one of {', '.join(allowed)}")
     stage = StageConfig(**raw, filter=stage_filter)
     if max_steps is not None:
-        stage = StageConfig(**{**stage.__dict__, "max_steps": min(stage.max_steps, max_steps)})
-    if stage.max_steps < 1 or stage.batch_size < 2:
-        raise ValueError(f"{where}max_steps must be ≥ 1 and batch_size ≥ 2")
+        stage = StageConfig(**{**stage.__dict__, "max_steps": min(stage.max_steps or max_steps, max_steps), "epochs": None})
+    if (stage.max_steps or 1) < 1 or (stage.epochs or 1) <= 0 or stage.batch_size < 2:
+        raise ValueError(f"{where}max_steps / epochs must be positive and batch_size ≥ 2")
     return stage

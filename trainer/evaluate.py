@@ -34,6 +34,11 @@ def dense_rankings(embedder, beir: BeirSet, cache_dir: Path | None = None, batch
     return {qid: [doc_ids[j] for j in top[i]] for i, qid in enumerate(query_ids)}
 
 
+def evaluate(embedder, beir: BeirSet, batch_size: int = 64, cache_dir: Path | None = None) -> dict[str, float]:
+    """nDCG@10, MRR@10 and Recall@10 (in %) of exact dense retrieval with this embedder."""
+    return evaluate_rankings(dense_rankings(embedder, beir, cache_dir, batch_size), beir.qrels)
+
+
 def bm25_rankings(beir: BeirSet) -> dict[str, list[str]]:
     doc_ids = list(beir.corpus)
     index = BM25Index([beir.corpus[d] for d in doc_ids])
@@ -43,12 +48,16 @@ def bm25_rankings(beir: BeirSet) -> dict[str, list[str]]:
 
 
 def evaluate_sets(embedders: dict[str, object], dirs: list[Path], *, bm25: bool = True,
-                  cache_dir: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+                  cache_dir: Path | None = None, report=lambda message: None) -> dict[str, dict[str, dict[str, float]]]:
     """{set name: {column name: metrics}} for every embedder (and "bm25") on every set."""
     results: dict[str, dict[str, dict[str, float]]] = {}
-    for directory in dirs:
+    for number, directory in enumerate(dirs, 1):
         beir = load_beir(directory)
-        row = {name: evaluate_rankings(dense_rankings(e, beir, cache_dir), beir.qrels) for name, e in embedders.items()}
+        row = {}
+        for name, embedder in embedders.items():
+            report(f"set {number}/{len(dirs)} {beir.name} ({len(beir.queries):,} queries, "
+                   f"{len(beir.corpus):,} documents): {name}")
+            row[name] = evaluate(embedder, beir, cache_dir=cache_dir)
         if bm25:
             row["bm25"] = evaluate_rankings(bm25_rankings(beir), beir.qrels)
         results[beir.name] = row
@@ -56,17 +65,19 @@ def evaluate_sets(embedders: dict[str, object], dirs: list[Path], *, bm25: bool 
 
 
 def metric_table(results: dict, metric: str, title: str) -> Table:
+    """Sets as rows, one column per model (and BM25), the average last; Δ model−base when both are there."""
     columns = list(next(iter(results.values())))
+    delta = "base" in columns and "model" in columns
     table = Table(title=title, title_justify="left")
     table.add_column("set")
     for column in columns:
         table.add_column(column, justify="right")
-    if len(columns) >= 2:
-        table.add_column(f"Δ {columns[1]}−{columns[0]}", justify="right")
+    if delta:
+        table.add_column("Δ model−base", justify="right")
     for name, row in [*results.items(), ("average", average(results))]:
         cells = [f"{row[c][metric]:.2f}" for c in columns]
-        if len(columns) >= 2:
-            cells.append(f"{row[columns[1]][metric] - row[columns[0]][metric]:+.2f}")
+        if delta:
+            cells.append(f"{row['model'][metric] - row['base'][metric]:+.2f}")
         table.add_row(name, *cells, style="bold" if name == "average" else None)
     return table
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sentence_transformers.sentence_transformer.losses import CachedMultipleNegativesRankingLoss, MatryoshkaLoss
 
+from codesift.errors import CodesiftError
 from trainer.config import TrainConfig
 
 
@@ -20,5 +21,5 @@ def build_loss(model, config: TrainConfig):
         return infonce
     full = model.get_embedding_dimension()
     if config.matryoshka_dims[0] != full:
-        raise ValueError(f"matryoshka_dims must start with the model's dimension {full}, got {config.matryoshka_dims[0]}")
+        raise CodesiftError(f"matryoshka_dims must start with the model's dimension {full}, got {config.matryoshka_dims[0]}")
     return MatryoshkaLoss(model, infonce, matryoshka_dims=list(config.matryoshka_dims))

@@ -7,11 +7,12 @@ sentence-transformers trainer: InfoNCE with in-batch and hard negatives
 `MatryoshkaLoss`, no-duplicates batches drawn from one task at a time, and the
 task prompts given to the trainer's `prompts`.
 
-Layout of OUTPUT: `stage-N-NAME/` (checkpoints, then `model/` when the stage
-is done), `state.json` (finished stages), `train_log.jsonl` (loss and learning
-rate), `final/` (the sentence-transformers model with its prompts, LoRA merged,
-and `codesift-training.json`). Rerunning the same command skips finished
-stages and resumes the interrupted one from its last checkpoint.
+Layout of OUTPUT: `stage-N-NAME/` (checkpoints while the stage runs, then
+only `model/`, usable on its own), `state.json` (finished stages),
+`train_log.jsonl` (loss and learning rate), `final/` (the sentence-transformers
+model with its prompts, LoRA merged, and `codesift-training.json`). Rerunning
+the same command skips finished stages and resumes the interrupted one from
+its last checkpoint. The trainer's bar shows steps and ETA.
 
 Several GPUs: the Hugging Face trainer's own DDP, e.g.
   torchrun --nproc_per_node 4 -m trainer.train --config trainer/configs/decoder-lora.yaml
@@ -21,16 +22,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 import torch
 from transformers import TrainerCallback
+from transformers.trainer_callback import PrinterCallback, ProgressCallback
 from transformers.trainer_utils import get_last_checkpoint
 
-from codesift.embedding.tasks import prompt_set
-from trainer.backbone import load_backbone, merged
+from codesift.errors import CodesiftError
+from trainer.backbone import load_backbone, merged, save_model
 from trainer.config import StageConfig, TrainConfig, load_config
 from trainer.losses import build_loss
 from trainer.mixture import load_data, stage_data
@@ -45,13 +49,25 @@ class LogCallback(TrainerCallback):
         self.path, self.stage, self.echo = path, stage, echo
 
     def on_log(self, args, state, control, logs=None, **kwargs):
-        if not logs or "loss" not in logs:
+        if not logs or "loss" not in logs or not state.is_world_process_zero:
             return
         entry = {"stage": self.stage, "step": state.global_step, "max_steps": state.max_steps, **logs}
         with self.path.open("a") as out:
             out.write(json.dumps(entry) + "\n")
         self.echo(f"[{self.stage}] step {state.global_step}/{state.max_steps} loss {logs['loss']:.4f} "
                   f"lr {logs.get('learning_rate', 0):.2e}")
+
+
+class BarOnly(ProgressCallback):
+    """The trainer's progress bar (steps, ETA) without its raw log dicts: LogCallback reports those."""
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        pass
+
+
+def _is_main_process() -> bool:
+    """False on the other ranks of a torchrun / accelerate launch: only rank 0 writes models and state."""
+    return not (torch.distributed.is_available() and torch.distributed.is_initialized()) or torch.distributed.get_rank() == 0
 
 
 def _state(output: Path) -> dict:
@@ -69,12 +85,13 @@ def _stage_dir(output: Path, index: int, stage: StageConfig) -> Path:
 
 def _arguments(config: TrainConfig, stage: StageConfig, stage_dir: Path, prompts):
     from sentence_transformers import SentenceTransformerTrainingArguments
-    from sentence_transformers.training_args import BatchSamplers, MultiDatasetBatchSamplers
+    from sentence_transformers.sentence_transformer.training_args import BatchSamplers, MultiDatasetBatchSamplers
 
     cuda = torch.cuda.is_available()
     return SentenceTransformerTrainingArguments(
         output_dir=str(stage_dir),
-        max_steps=stage.max_steps,
+        max_steps=stage.max_steps or -1,
+        num_train_epochs=stage.epochs or 1.0,
         per_device_train_batch_size=stage.batch_size,
         learning_rate=stage.learning_rate,
         warmup_steps=stage.warmup_ratio,  # a float below 1 is a share of the steps
@@ -98,55 +115,87 @@ def _arguments(config: TrainConfig, stage: StageConfig, stage_dir: Path, prompts
 
 def train(config: TrainConfig, echo=print, callbacks=()) -> Path:
     """Run every stage not yet finished; returns the final model directory."""
-    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
-
     output = config.output_dir
     output.mkdir(parents=True, exist_ok=True)
     loaded = load_data(config.data)
     state = _state(output)
-    model, window = load_backbone(config)  # the exported model keeps the backbone's window
+    done = _finished_prefix(config, state)
+    weights = _stage_dir(output, done - 1, config.stages[done - 1]) / "model" if done else None
+    model, window = load_backbone(config, weights)
     record = {"config": _jsonable(asdict(config)), "stages": []}
     for index, stage in enumerate(config.stages):
-        stage_dir = _stage_dir(output, index, stage)
-        finished = state["finished"].get(stage.name)
-        if finished:
-            echo(f"stage {index + 1} ({stage.name}) already finished: loading its weights")
-            model = SentenceTransformer(str(stage_dir / "model"), device="cpu")
-            record["stages"].append(finished)
-            continue
-        data = stage_data(stage, loaded, prompt_style=config.prompt_style, seed=config.seed)
-        echo(f"stage {index + 1}/{len(config.stages)} ({stage.name}): {data.rows:,} rows "
-             f"({', '.join(f'{k} {v:,}' for k, v in data.per_source.items())}), {stage.max_steps} steps, "
-             f"lr {stage.learning_rate:g}, batch {stage.batch_size}")
-        trainer = SentenceTransformerTrainer(
-            model=model,
-            args=_arguments(config, stage, stage_dir, data.prompts),
-            train_dataset=data.datasets(stage.negatives),
-            loss=build_loss(model, config),
-            callbacks=[LogCallback(output / "train_log.jsonl", stage.name, echo), *callbacks],
-        )
-        started = time.perf_counter()
-        trainer.train(resume_from_checkpoint=get_last_checkpoint(str(stage_dir)) if stage_dir.is_dir() else None)
-        steps = trainer.state.global_step
-        if steps < stage.max_steps:
-            echo(f"[yellow]stage {stage.name!r} ran {steps} of {stage.max_steps} steps: its tasks have too few "
-                 f"distinct rows for batch size {stage.batch_size}[/]")
-        model.save(str(stage_dir / "model"))
-        finished = {"name": stage.name, "rows": data.rows, "per_source": dict(data.per_source),
-                    "steps": steps, "seconds": round(time.perf_counter() - started, 1)}
-        state["finished"][stage.name] = finished
-        _save_state(output, state)
-        record["stages"].append(finished)
+        if index < done:
+            echo(f"stage {index + 1} ({stage.name}) already finished"
+                 + (": continuing from its weights" if index == done - 1 else ""))
+        else:
+            state["finished"][stage.name] = _run_stage(model, config, index, loaded, window, echo, callbacks)
+            if _is_main_process():
+                _save_state(output, state)
+                for checkpoint in _stage_dir(output, index, stage).glob("checkpoint-*"):  # model/ supersedes them
+                    shutil.rmtree(checkpoint)
+        record["stages"].append(state["finished"][stage.name])
     return export(model, config, record, window)
+
+
+def _run_stage(model, config: TrainConfig, index: int, loaded: dict, window: int, echo, callbacks) -> dict:
+    """Train one stage (resuming from its last checkpoint if there is one) and save its model."""
+    from sentence_transformers import SentenceTransformerTrainer
+
+    stage = config.stages[index]
+    stage_dir = _stage_dir(config.output_dir, index, stage)
+    data = stage_data(stage, loaded, prompt_style=config.prompt_style, seed=config.seed)
+    echo(f"stage {index + 1}/{len(config.stages)} ({stage.name}): {data.rows:,} rows "
+         f"({', '.join(f'{k} {v:,}' for k, v in data.per_source.items())}), {_length(stage)}, "
+         f"lr {stage.learning_rate:g}, batch {stage.batch_size}")
+    small = [task for task, rows in data.groups.items() if len(rows) < stage.batch_size]
+    if small:
+        echo(f"[yellow]stage {stage.name!r}: {', '.join(small)} has fewer rows than the batch size "
+             f"{stage.batch_size}, so gives no batches[/]")
+    unused = [name for name in stage.mixture if not data.per_source.get(name)]
+    if unused:
+        echo(f"[yellow]stage {stage.name!r} draws no rows from {', '.join(unused)}: "
+             f"not given (optional), empty, or no row passes the stage's filter[/]")
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=_arguments(config, stage, stage_dir, data.prompts),
+        train_dataset=data.datasets(stage.negatives),
+        loss=build_loss(model, config),
+        callbacks=[LogCallback(config.output_dir / "train_log.jsonl", stage.name, echo), *callbacks],
+    )
+    trainer.remove_callback(ProgressCallback)
+    trainer.remove_callback(PrinterCallback)
+    trainer.add_callback(BarOnly())
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=get_last_checkpoint(str(stage_dir)) if stage_dir.is_dir() else None)
+    steps = trainer.state.global_step
+    if stage.max_steps and steps < stage.max_steps:
+        echo(f"[yellow]stage {stage.name!r} ran {steps} of {stage.max_steps} steps: its tasks have too few "
+             f"distinct rows for batch size {stage.batch_size}[/]")
+    if _is_main_process():
+        save_model(model, stage_dir / "model", window, config)
+    return {"name": stage.name, "rows": data.rows, "per_source": dict(data.per_source),
+            "steps": steps, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _length(stage: StageConfig) -> str:
+    return f"{stage.max_steps} steps" if stage.max_steps else f"{stage.epochs:g} epochs"
+
+
+def _finished_prefix(config: TrainConfig, state: dict) -> int:
+    """How many leading stages are finished (with their model saved)."""
+    done = 0
+    for index, stage in enumerate(config.stages):
+        if stage.name not in state["finished"] or not (_stage_dir(config.output_dir, index, stage) / "model").is_dir():
+            break
+        done += 1
+    return done
 
 
 def export(model, config: TrainConfig, record: dict, window: int) -> Path:
     final = config.output_dir / "final"
-    model = merged(model, config)
-    model.max_seq_length = window
-    model.prompts = prompt_set(config.prompt_style).to_st_prompts()
-    model.default_prompt_name = None
-    model.save(str(final))
+    if not _is_main_process():
+        return final
+    save_model(merged(model, config), final, window, config, model_card=True)
     record["seconds"] = round(sum(s["seconds"] for s in record["stages"]), 1)
     (final / TRAINING_RECORD).write_text(json.dumps(record, indent=2))
     return final
@@ -167,9 +216,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path)
     parser.add_argument("--max-steps", type=int)
     args = parser.parse_args(argv)
-    overrides = dict(item.split("=", 1) for item in args.data)
-    config = load_config(args.config, data_overrides=overrides, output_dir=args.output, max_steps=args.max_steps)
-    print(train(config))
+    try:
+        overrides = dict(name_and_path(item) for item in args.data)
+        config = load_config(args.config, data_overrides=overrides, output_dir=args.output, max_steps=args.max_steps)
+        print(train(config))
+    except CodesiftError as exc:
+        sys.exit(f"error: {exc}")
+
+
+def name_and_path(item: str) -> tuple[str, str]:
+    name, sep, path = item.partition("=")
+    if not sep or not name or not path:
+        raise CodesiftError(f"--data takes NAME=PATH, got {item!r}")
+    return name, path
 
 
 if __name__ == "__main__":

@@ -32,8 +32,8 @@ def evaluate(
             embedders["base"] = load_embedder(base)
         embedders["model"] = load_embedder(model)
     cache = settings_from(home, None, None).home / "eval-cache"
-    with console.status(f"evaluating on {len(dirs)} set(s)…"):
-        results = evaluate_sets(embedders, dirs, bm25=bm25, cache_dir=cache)
+    with console.status(f"evaluating on {len(dirs)} set(s)…") as status:
+        results = evaluate_sets(embedders, dirs, bm25=bm25, cache_dir=cache, report=lambda m: status.update(f"{m}…"))
     for metric in METRICS:
         stdout.print(metric_table(results, metric, f"{metric} — base: {base}, model: {model}"))
     if json_path:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 
-from codesift.cli.context import console
-from codesift.errors import CodesiftError
+from codesift.cli.context import console, stdout
 
 
 def train(
@@ -18,18 +18,17 @@ def train(
 ) -> None:
     """Train an embedder: stages in order, checkpoints, resume on rerun, final model with its prompts."""
     from trainer.config import load_config
+    from trainer.train import TRAINING_RECORD, name_and_path
     from trainer.train import train as run_training
 
-    overrides = {}
-    for item in data or ():
-        name, sep, path = item.partition("=")
-        if not sep or not name or not path:
-            raise CodesiftError(f"--data takes NAME=PATH, got {item!r}")
-        overrides[name] = path
+    overrides = dict(name_and_path(item) for item in data or ())
     settings = load_config(config, data_overrides=overrides, output_dir=output, max_steps=max_steps)
     try:
         final = run_training(settings, echo=console.print)
     except KeyboardInterrupt:
         console.print(f"checkpoints are kept in {settings.output_dir}: run the same command again to resume")
         raise
-    console.print(f"[green]model written to {final}[/]: use it with `codesift index PATH --model {final}`")
+    for number, stage in enumerate(json.loads((final / TRAINING_RECORD).read_text())["stages"], 1):
+        console.print(f"stage {number} {stage['name']}: {stage['rows']:,} rows, {stage['steps']} steps, {stage['seconds']:.0f} s")
+    stdout.print(str(final), highlight=False, soft_wrap=True)
+    console.print(f"[green]use it:[/] codesift index PATH --model {final}", highlight=False, soft_wrap=True)

@@ -39,6 +39,7 @@ def test_eval_cli_prints_tables_and_writes_json_and_png(tmp_path, codesift_home)
     result = CliRunner().invoke(cli, ["eval", "--model", "minilm", "--data", str(sets), "--json", str(out), "--plot", str(png)])
     assert result.exit_code == 0, result.output
     assert "ndcg@10" in result.stdout and "average" in result.stdout and "bm25" in result.stdout
+    assert "Δ model−base" in result.stdout and "+0.00" in result.stdout
     results = json.loads(out.read_text())["results"]
     assert set(results) == {"toy-a", "toy-b"}
     assert set(results["toy-a"]) == {"base", "model", "bm25"}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 import yaml
 from transformers import TrainerCallback
 from typer.testing import CliRunner
@@ -17,11 +18,22 @@ from codesift.embedding import load_embedder
 from codesift.errors import CodesiftError
 from trainer.backbone import load_backbone, trainable_parameters
 from trainer.config import load_config
+from trainer.losses import build_loss
+from trainer.mixture import load_data, stage_data
 from trainer.train import train
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "trainer" / "configs" / "smoke.yaml"
 SMOKE_DATA = {"smoke": str(ROOT / "trainer" / "configs" / "smoke.jsonl")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """These steps are tiny: one thread avoids oversubscribed cores when other jobs share the CPU (much faster then)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def smoke_config(tmp_path, **changes):
@@ -33,8 +45,15 @@ def smoke_config(tmp_path, **changes):
 
 @pytest.fixture(scope="module")
 def smoke_model(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("smoke")
-    return train(load_config(SMOKE, data_overrides=SMOKE_DATA, output_dir=tmp / "run"))
+    """`codesift train` on the smoke config; the final model directory."""
+    run = tmp_path_factory.mktemp("smoke") / "run"
+    result = CliRunner().invoke(
+        cli, ["train", "--config", str(SMOKE), "--data", f"smoke={SMOKE_DATA['smoke']}", "--output", str(run)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(run / "final")
+    assert "stage 3 code-hard: 21 rows, 2 steps" in result.stderr
+    return run / "final"
 
 
 def test_smoke_curriculum_exports_a_loadable_model_with_prompts(smoke_model, minilm):
@@ -77,8 +96,12 @@ def test_decoder_lora_trains_only_adapters_and_exports_merged_last_token_model(t
     trainable, total = trainable_parameters(model)
     assert 0 < trainable < total / 10
     assert all("lora_" in name for name, p in model.named_parameters() if p.requires_grad)
+    assert all(not p.any() for name, p in model.named_parameters() if "lora_B" in name)  # fresh adapters
     final = train(config)
     assert not list(final.rglob("adapter_config.json"))
+    resumed, _ = load_backbone(config, final.parent / "stage-3-code-hard" / "model")  # how a rerun continues
+    lora_b = [p for name, p in resumed.named_parameters() if "lora_B" in name]
+    assert lora_b and all(p.requires_grad for p in lora_b) and any(p.any() for p in lora_b)
     trained = load_embedder(str(final))
     assert trained.dim == 32 and trained.model[1].pooling_mode == "lasttoken"
     assert trained.tokenizer.padding_side == "left"
@@ -112,6 +135,7 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
              if json.loads(line)["stage"] == "mixed"]
     assert steps[-1] == 4 and 3 in steps  # steps 3 and 4 of the resumed stage, not a restart from 1
     assert json.loads((final / "codesift-training.json").read_text())["stages"][1]["steps"] == 4
+    assert not list((tmp_path / "run").glob("stage-*/checkpoint-*"))  # finished stages keep only model/
 
 
 def test_evaluation_folders_are_refused_as_training_data(tmp_path):
@@ -125,11 +149,50 @@ def test_evaluation_folders_are_refused_as_training_data(tmp_path):
         train(config)
 
 
-def test_config_errors_are_one_line(tmp_path):
+def test_config_errors_are_one_line(tmp_path, minilm):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {b: 1}, max_steps: 1}\n")
-    with pytest.raises(CodesiftError, match="mixture names data set 'b'"):
-        load_config(bad)
-    bad.write_text("model: minilm\nlearning_rat: 1\ndata: {}\nstages: []\n")
-    with pytest.raises(CodesiftError, match="unknown key 'learning_rat'"):
-        load_config(bad)
+    cases = {
+        "model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {b: 1}, max_steps: 1}\n":
+            "mixture names data set 'b'",
+        "model: minilm\nlearning_rat: 1\ndata: {}\nstages: []\n": "unknown key 'learning_rat'",
+        "model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}, max_steps: ten}\n":
+            r"stages\[0\]\.max_steps must be an integer",
+        "model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}}\n": "exactly one of max_steps and epochs",
+    }
+    for text, message in cases.items():
+        bad.write_text(text)
+        with pytest.raises(CodesiftError, match=message):
+            load_config(bad)
+    bad.write_text("model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}, epochs: 1, learning_rate: 5e-5}\n")
+    assert load_config(bad, max_steps=3).stages[0].learning_rate == 5e-5  # YAML reads 5e-5 as a string
+    assert load_config(bad, max_steps=3).stages[0].max_steps == 3
+    with pytest.raises(CodesiftError, match="must start with the model's dimension 384"):
+        build_loss(minilm.model, smoke_config(tmp_path, matryoshka_dims=[512, 256]))
+
+
+def test_stage_data_is_filtered_grouped_by_task_and_prompted(tmp_path):
+    config = load_config(SMOKE, data_overrides=SMOKE_DATA, output_dir=tmp_path)
+    loaded = load_data(config.data)
+    text, _, hard = (stage_data(stage, loaded, prompt_style="jina", seed=1) for stage in config.stages)
+    assert set(text.groups) == {"techqa"}
+    assert text.prompts["techqa"]["anchor"].startswith("Find the most relevant answer")
+    assert all(r.difficulty in ("medium", "hard") and r.negatives for rows in hard.groups.values() for r in rows)
+    assert all(r.task == task for task, rows in hard.groups.items() for r in rows)
+    assert list(hard.datasets(1)["nl2code"].column_names) == ["anchor", "positive", "negative_1"]
+    coder = stage_data(config.stages[2], loaded, prompt_style="coder", seed=1)
+    row = coder.groups["nl2code"][0]
+    assert coder.datasets(1)["nl2code"][0]["anchor"] == f"<instruct>{row.instruction}\n<query>{row.query}"
+    assert "anchor" not in coder.prompts.get("nl2code", {})
+
+
+def test_an_optional_data_set_is_used_only_when_given(tmp_path):
+    raw = yaml.safe_load(SMOKE.read_text())
+    raw["data"]["synth"] = None
+    raw["stages"][1]["mixture"] = {"smoke": 1.0, "synth": 1.0}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw))
+    without = load_config(tmp_path / "config.yaml", data_overrides=SMOKE_DATA)
+    data = stage_data(without.stages[1], load_data(without.data), prompt_style="none", seed=1)
+    assert dict(data.per_source) == {"smoke": 47}
+    given = load_config(tmp_path / "config.yaml", data_overrides={**SMOKE_DATA, "synth": SMOKE_DATA["smoke"]})
+    data = stage_data(given.stages[1], load_data(given.data), prompt_style="none", seed=1)
+    assert dict(data.per_source) == {"smoke": 47, "synth": 47}
