@@ -1,6 +1,6 @@
 """Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, and an isolated CODESIFT_HOME.
 
-Helpers beside this file (`llm_server`) are importable from every test package.
+Helpers beside this file (`llm_server`, `beir_sets`) are importable from every test package.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""Fixtures for the trainer tests: a small repository to mine and a tiny BEIR evaluation set."""
+"""Fixtures for the trainer tests: a small repository to mine (BEIR sets are written with tests/beir_sets.py)."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
@@ -110,18 +109,3 @@ def sample_repo(tmp_path) -> Path:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(textwrap.dedent(text))
     return root
-
-
-def write_beir(directory: Path, task: str, queries: dict[str, str], corpus: dict[str, str], qrels: dict[str, str]) -> Path:
-    directory.mkdir(parents=True)
-    (directory / "meta.json").write_text(json.dumps({"task": task}))
-    with (directory / "corpus.jsonl").open("w") as out:
-        for doc_id, text in corpus.items():
-            out.write(json.dumps({"_id": doc_id, "title": "", "text": text}) + "\n")
-    with (directory / "queries.jsonl").open("w") as out:
-        for query_id, text in queries.items():
-            out.write(json.dumps({"_id": query_id, "text": text}) + "\n")
-    (directory / "qrels.tsv").write_text(
-        "query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t1\n" for q, d in qrels.items())
-    )
-    return directory

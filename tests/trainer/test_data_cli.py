@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import write_beir
+from beir_sets import write_beir
 from typer.testing import CliRunner
 
 from codesift.cli.main import cli

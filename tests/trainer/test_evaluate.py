@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import write_beir
+from beir_sets import write_beir
 from typer.testing import CliRunner
 
 from codesift.cli.main import cli

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write_beir
+from beir_sets import write_beir
 
 from codesift.errors import CodesiftError
 from trainer.data.leakage import LeakageGuard

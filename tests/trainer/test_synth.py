@@ -9,7 +9,7 @@ import signal
 
 import pytest
 import yaml
-from conftest import write_beir
+from beir_sets import write_beir
 from llm_server import FakeLLMServer, Reply
 from typer.testing import CliRunner
 
