@@ -53,6 +53,10 @@ class Store(ABC):
     def count(self, search_filter: SearchFilter | None = None) -> int: ...
 
     @abstractmethod
+    def facet(self, field: str, search_filter: SearchFilter | None = None, limit: int = 100) -> dict[str, int]:
+        """Chunk counts per value of a keyword field (e.g. the languages of a repo), most frequent first."""
+
+    @abstractmethod
     def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]: ...
 
     @abstractmethod

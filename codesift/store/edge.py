@@ -140,6 +140,10 @@ class EdgeStore(Store):
     def count(self, search_filter: SearchFilter | None = None) -> int:
         return self.shard.count(q.CountRequest(exact=True, filter=_filter(search_filter or SearchFilter())))
 
+    def facet(self, field: str, search_filter: SearchFilter | None = None, limit: int = 100) -> dict[str, int]:
+        response = self.shard.facet(q.FacetRequest(key=field, filter=_filter(search_filter or SearchFilter()), limit=limit, exact=True))
+        return {str(hit.value): hit.count for hit in response.hits}
+
     def _request(self, query, search_filter: SearchFilter, limit: int, prefetches=None) -> q.QueryRequest:
         return q.QueryRequest(
             limit=limit,

@@ -108,6 +108,10 @@ class ServerStore(Store):
     def count(self, search_filter: SearchFilter | None = None) -> int:
         return self.client.count(self.collection, count_filter=_filter(search_filter or SearchFilter()), exact=True).count
 
+    def facet(self, field: str, search_filter: SearchFilter | None = None, limit: int = 100) -> dict[str, int]:
+        response = self.client.facet(self.collection, field, facet_filter=_filter(search_filter or SearchFilter()), limit=limit, exact=True)
+        return {str(hit.value): hit.count for hit in response.hits}
+
     def _query(self, query, using: str, search_filter: SearchFilter, limit: int) -> list[Hit]:
         response = self.client.query_points(
             self.collection, query=query, using=using, query_filter=_filter(search_filter), limit=limit, with_payload=True

@@ -98,6 +98,12 @@ def test_upsert_same_id_never_duplicates(store):
     assert store.count() == len(POINTS)
 
 
+def test_facet_counts_values_within_a_filter(store):
+    assert store.facet("language") == {"python": 3, "go": 1, "markdown": 1}
+    assert store.facet("language", SearchFilter(repo="r2")) == {"python": 1}
+    assert store.facet("repo", SearchFilter(language="go")) == {"r1": 1}
+
+
 def test_delete_ids_repo_scroll_count(store):
     assert store.count(SearchFilter(repo="r1")) == 4
     store.delete_ids([str(uuid.UUID(int=1))])
