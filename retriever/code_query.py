@@ -67,10 +67,21 @@ def resolve_code_query(query: str, store: Store, repo: str | None = None) -> Cod
     return CodeQuery(query)
 
 
-def find_similar(searcher, query: str, *, search_filter: SearchFilter | None = None, k: int = 10, mode: str = "hybrid"):
-    """Code2Code search that never returns the query's own chunk."""
+def find_similar(
+    searcher,
+    query: str,
+    *,
+    search_filter: SearchFilter | None = None,
+    k: int = 10,
+    mode: str = "hybrid",
+    location_repo: str | None = None,
+):
+    """Code2Code search that never returns the query's own chunk.
+
+    A `path:start-end` query is looked up in `location_repo`, or else in the filter's repository.
+    """
     search_filter = search_filter or SearchFilter()
-    code = resolve_code_query(query, searcher.store, search_filter.repo)
+    code = resolve_code_query(query, searcher.store, location_repo or search_filter.repo)
     search_filter = replace(search_filter, exclude_ids=tuple(search_filter.exclude_ids) + code.exclude_ids)
     own = normalised(code.text)
     hits = searcher.search(code.text, task="code2code", mode=mode, search_filter=search_filter, k=k + 1)

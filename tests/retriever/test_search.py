@@ -109,6 +109,12 @@ def test_code2code_location_excludes_its_own_chunk(searcher):
     assert not any(h.path == "billing/invoice.py" and h.start_line <= 9 and h.end_line >= 7 for h in hits)
 
 
+def test_code2code_location_is_looked_up_in_its_own_repo_and_searched_within_the_filter(searcher):
+    assert find_similar(searcher, "billing/invoice.py:7-9", search_filter=SearchFilter(repo="elsewhere"), location_repo="shop") == []
+    hits = find_similar(searcher, "billing/invoice.py:7-9", search_filter=SearchFilter(language="go"), location_repo="shop", k=3)
+    assert hits[0].symbol == "ComputeTax" and {h.language for h in hits} == {"go"}
+
+
 def test_code2code_pasted_code_never_returns_itself(searcher):
     pasted = 'def compute_tax(amount, rate):\n    """Value-added tax for an amount at a rate."""\n    return round(amount * rate, 2)\n'
     hits = find_similar(searcher, pasted, k=3)
