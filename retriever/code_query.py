@@ -1,7 +1,7 @@
 """Code2Code queries: pasted code, a file, or `path:start-end` inside an indexed repository.
 
 The query's own chunk never comes back as a hit: chunks that overlap the
-queried lines are excluded by id, and a hit whose code is the query itself
+queried lines (all windows of a long chunk, when one does) are excluded by id, and a hit whose code is the query itself
 (ignoring indentation and blank lines) is dropped.
 """
 
@@ -28,7 +28,7 @@ def normalised(code: str) -> str:
 
 
 def _from_location(path: str, start: int, end: int, store: Store, repo: str | None) -> CodeQuery | None:
-    fields = ["repo", "path", "start_line", "end_line"]
+    fields = ["repo", "path", "start_line", "end_line", "span"]
     chunks = list(store.scroll(SearchFilter(repo=repo, path=path), fields))
     if not chunks:
         return None
@@ -43,7 +43,9 @@ def _from_location(path: str, start: int, end: int, store: Store, repo: str | No
         raise CodesiftError(f"cannot read {path} from repository {repo_name!r} (was it moved? index it again)") from None
     if not 1 <= start <= end <= len(lines):
         raise CodesiftError(f"{path} has {len(lines)} lines; {start}-{end} is out of range")
-    overlapping = tuple(i for i, p in chunks if p["start_line"] <= end and p["end_line"] >= start)
+    # A window of a long chunk stands for the whole chunk: every window of a chunk the lines touch is left out.
+    extent = {i: p.get("span") or (p["start_line"], p["end_line"]) for i, p in chunks}
+    overlapping = tuple(i for i, (first, last) in extent.items() if first <= end and last >= start)
     return CodeQuery("\n".join(lines[start - 1 : end]), overlapping)
 
 

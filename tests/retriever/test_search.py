@@ -115,6 +115,11 @@ def test_code2code_location_is_looked_up_in_its_own_repo_and_searched_within_the
     assert hits[0].symbol == "ComputeTax" and {h.language for h in hits} == {"go"}
 
 
+def test_code2code_from_one_window_leaves_out_every_window_of_its_chunk(searcher):
+    hits = find_similar(searcher, "billing/invoice.py:14-20", k=5)
+    assert hits and all(h.symbol != "reconcile_ledger" for h in hits)
+
+
 def test_code2code_pasted_code_never_returns_itself(searcher):
     pasted = 'def compute_tax(amount, rate):\n    """Value-added tax for an amount at a rate."""\n    return round(amount * rate, 2)\n'
     hits = find_similar(searcher, pasted, k=3)
