@@ -116,8 +116,10 @@ def test_code2code_location_is_looked_up_in_its_own_repo_and_searched_within_the
 
 
 def test_code2code_from_one_window_leaves_out_every_window_of_its_chunk(searcher):
-    hits = find_similar(searcher, "billing/invoice.py:14-20", k=5)
-    assert hits and all(h.symbol != "reconcile_ledger" for h in hits)
+    windows = [(p["start_line"], p["end_line"]) for _, p in searcher.store.scroll(SearchFilter(path="billing/invoice.py"), ["start_line", "end_line", "span"]) if p.get("span")]
+    assert len(windows) > 2
+    hits = find_similar(searcher, "billing/invoice.py:60-70", k=5)
+    assert hits and not any(h.path == "billing/invoice.py" and (h.start_line, h.end_line) in windows for h in hits)
 
 
 def test_code2code_pasted_code_never_returns_itself(searcher):
