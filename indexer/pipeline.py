@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from codesift.chunks import Chunk, text_hash
 from codesift.embedding import Embedder
@@ -79,6 +80,25 @@ def ensure_collection(store: Store, embedder: Embedder) -> dict:
     meta = store.meta()
     check_compatible(meta, embedder.describe(), store.collection)
     return meta
+
+
+def remove_repo(store: Store, name: str) -> None:
+    """Delete a repository's chunks and its record; an unknown name is refused with the names that exist."""
+    meta = store.meta() if store.exists() else {}
+    if name not in meta.get("repos", {}):
+        known = ", ".join(sorted(meta.get("repos", {}))) or "none"
+        raise CodesiftError(f"no repository {name!r} in index {store.collection!r} (indexed: {known})")
+    store.delete_repo(name)
+    del meta["repos"][name]
+    store.set_meta(meta)
+    store.flush()
+
+
+def reindex_source(info: dict, clones_dir) -> str:
+    """What to index again for a recorded repository: its URL when codesift cloned it (to fetch), else its directory."""
+    root = Path(info["root"])
+    cloned = root.resolve().is_relative_to(Path(clones_dir).resolve())
+    return info["url"] if cloned and info.get("url") else str(root)
 
 
 def _check_repo_name(meta: dict, name: str, source: RepoSource) -> None:

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from codesift.cli import options
 from codesift.cli.context import console, settings_from, stdout, store_for
-from codesift.errors import CodesiftError
 from codesift.store import SearchFilter
 
 
@@ -42,13 +41,9 @@ def remove(
     collection: str = options.Collection,
 ) -> None:
     """Remove a repository and all its chunks from the index."""
+    from indexer.pipeline import remove_repo
+
     settings = settings_from(home, qdrant_url, collection)
     with store_for(settings) as store:
-        meta = store.meta() if store.exists() else {}
-        if name not in meta.get("repos", {}):
-            known = ", ".join(sorted(meta.get("repos", {}))) or "none"
-            raise CodesiftError(f"no repository {name!r} in index {settings.collection!r} (indexed: {known})")
-        store.delete_repo(name)
-        del meta["repos"][name]
-        store.set_meta(meta)
-        console.print(f"removed {name!r} from index {settings.collection!r}")
+        remove_repo(store, name)
+    console.print(f"removed {name!r} from index {settings.collection!r}")

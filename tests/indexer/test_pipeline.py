@@ -202,3 +202,14 @@ def test_pipeline_runs_the_same_on_the_server_store(minilm, repo, tmp_path):
         assert any(h.symbol == "slugify" for h in hits)
     finally:
         store.close()
+
+
+def test_reindex_fetches_a_clone_but_reads_a_local_checkout_in_place(tmp_path):
+    from indexer.pipeline import reindex_source
+
+    clones = tmp_path / "repos"
+    (clones / "lib-1a2b").mkdir(parents=True)
+    url = "https://github.com/owner/lib.git"
+    assert reindex_source({"root": str(clones / "lib-1a2b"), "url": url}, clones) == url
+    assert reindex_source({"root": str(tmp_path / "work" / "lib"), "url": url}, clones) == str(tmp_path / "work" / "lib")
+    assert reindex_source({"root": str(clones / "lib-1a2b"), "url": None}, clones) == str(clones / "lib-1a2b")
