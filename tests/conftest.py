@@ -1,11 +1,16 @@
 """Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, and an isolated CODESIFT_HOME.
 
-Helpers beside this file (`llm_server`, `beir_sets`) are importable from every test package.
+Also the sample shop repository indexed into a CODESIFT_HOME, and local OpenAI-compatible LLM servers.
+Helpers beside this file (`llm_server`, `beir_sets`, `shop_repo`) are importable from every test package.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from llm_server import FakeLLMServer
+from shop_repo import COLLECTION, write_shop
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +75,36 @@ def codesift_home(tmp_path, monkeypatch):
     monkeypatch.delenv("CODESIFT_MODEL", raising=False)
     monkeypatch.delenv("CODESIFT_COLLECTION", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def indexed_home(minilm, tmp_path_factory) -> Path:
+    """A CODESIFT_HOME whose default index holds the shop repository (closed again, so a CLI process can open it)."""
+    from codesift.store import open_store
+    from indexer.pipeline import Indexer
+    from indexer.sources import resolve_source
+
+    root = write_shop(tmp_path_factory.mktemp("src") / "shop")
+    home = tmp_path_factory.mktemp("home")
+    with open_store(COLLECTION, home=home) as store:
+        Indexer(minilm, store).index(resolve_source(str(root), clones_dir=home / "repos"), name="shop")
+    return home
+
+
+@pytest.fixture
+def make_llm_server():
+    """Start as many local LLM servers as a test needs; all are stopped after it."""
+    servers: list[FakeLLMServer] = []
+
+    def start() -> FakeLLMServer:
+        servers.append(FakeLLMServer().start())
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def llm_server(make_llm_server) -> FakeLLMServer:
+    return make_llm_server()
