@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 STDLIB  = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['stdlib'])")
 
-.PHONY: install demo test bench clean
+.PHONY: install browser demo test bench clean
 
 install: $(STAMP)
 
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# Debian's Chromium for the browser test (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }; }
+
 demo: install
 	$(BIN)/codesift index . --name codesift
 	$(BIN)/codesift index $(STDLIB)/json --name json
@@ -26,7 +30,7 @@ demo: install
 	$(BIN)/codesift search "parse an email address into name and address parts" --repo email -k 3
 	$(BIN)/codesift search "refuse a git URL that uses a dangerous transport" --repo codesift --path "indexer/**" -k 3
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 bench: install

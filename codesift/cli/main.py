@@ -13,6 +13,7 @@ from codesift.cli import index as index_cmd
 from codesift.cli import repos as repos_cmd
 from codesift.cli import search as search_cmd
 from codesift.cli import train as train_cmd
+from codesift.cli import ui as ui_cmd
 from codesift.cli.context import console
 from codesift.cli.data import data_app
 from codesift.errors import CodesiftError
@@ -27,6 +28,7 @@ cli.command("chat")(ask_cmd.chat)
 cli.add_typer(data_app, name="data")
 cli.command("train")(train_cmd.train)
 cli.command("eval")(evaluate_cmd.evaluate)
+cli.command("ui")(ui_cmd.ui)
 
 
 def app() -> None:

@@ -1,0 +1,68 @@
+"""What every page shares, opened once per process: the index (store + matching embedder) and its write lock.
+
+`st.cache_resource` keeps one `IndexHandle` per settings for the life of the Streamlit server, so a rerun
+never re-opens the store or re-loads the model. Settings come from the environment (`codesift ui` sets
+CODESIFT_HOME, CODESIFT_COLLECTION, CODESIFT_QDRANT_URL and CODESIFT_MODEL from its options).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+import streamlit as st
+
+from codesift.config import Settings
+from codesift.embedding import Embedder, load_embedder
+from codesift.store import SearchFilter, Store, check_compatible, open_store
+from retriever.search import Searcher
+
+
+class IndexHandle:
+    """One index for the whole app: the store, the embedder it was built with, and a lock for writers."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.store: Store = open_store(
+            settings.collection, home=settings.home, qdrant_url=settings.qdrant_url, api_key=settings.qdrant_api_key
+        )
+        self.write_lock = threading.Lock()  # one indexing run at a time; searches go on meanwhile
+
+    @property
+    def model(self) -> str:
+        """The model the index was built with, or the configured one for a new index."""
+        built_with = self.store.meta().get("embedder", {}).get("model") if self.store.exists() else None
+        return built_with or self.settings.model
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        embedder = _embedder(self.model)
+        if self.store.exists():
+            check_compatible(self.store.meta(), embedder.describe(), self.store.collection)
+        return embedder
+
+    def searcher(self) -> Searcher:
+        return Searcher(self.embedder, self.store)
+
+    def repos(self) -> dict[str, dict]:
+        """Indexed repositories by name, with what `Indexer` recorded (root, url, commit, indexed_at, files, …)."""
+        return dict(sorted(self.store.meta().get("repos", {}).items())) if self.store.exists() else {}
+
+    def languages(self, repo: str | None = None) -> list[str]:
+        if not self.store.exists():
+            return []
+        return sorted(self.store.facet("language", SearchFilter(repo=repo)))
+
+
+@st.cache_resource(show_spinner="loading the embedding model…")
+def _embedder(model: str) -> Embedder:
+    return load_embedder(model)
+
+
+@st.cache_resource(show_spinner="opening the index…")
+def _index(settings: Settings) -> IndexHandle:
+    return IndexHandle(settings)
+
+
+def current_index() -> IndexHandle:
+    return _index(Settings())
