@@ -108,6 +108,8 @@ def main() -> None:
     if not prepared["java2cs"].exists():
         write_rows(prepared["java2cs"], draw(read_rows(data / "train" / "java2cs-train.jsonl"), SAMPLE["java2cs"], guard))
 
+    # A set the leakage guard emptied is left out (mbpp-train: every solution is also an mbpp-test document).
+    prepared = {name: path for name, path in prepared.items() if path.stat().st_size}
     training_data = {name: work / "data" / f"{name}.jsonl" for name in prepared}
     for name, source in prepared.items():
         if not training_data[name].exists():
