@@ -3,7 +3,9 @@
 CODESIFT_HOME (data: indexes, clones; default ~/.local/share/codesift),
 CODESIFT_QDRANT_URL / QDRANT_API_KEY (use a Qdrant server instead of the
 embedded engine), CODESIFT_MODEL (default embedding model),
-CODESIFT_COLLECTION (default index name).
+CODESIFT_COLLECTION (default index name), CODESIFT_SHARDS /
+CODESIFT_REPLICAS (shard_number and replication_factor of a collection created
+on a Qdrant server; default 1 each).
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from codesift.embedding.presets import DEFAULT_MODEL
+from codesift.errors import CodesiftError
 
 
 def _default_home() -> Path:
     return Path(os.environ.get("CODESIFT_HOME") or Path.home() / ".local" / "share" / "codesift").expanduser()
+
+
+def _count_from_env(name: str) -> int:
+    value = os.environ.get(name) or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise CodesiftError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,8 @@ class Settings:
     qdrant_api_key: str | None = field(default_factory=lambda: os.environ.get("QDRANT_API_KEY") or None)
     model: str = field(default_factory=lambda: os.environ.get("CODESIFT_MODEL") or DEFAULT_MODEL)
     collection: str = field(default_factory=lambda: os.environ.get("CODESIFT_COLLECTION") or "codesift")
+    shards: int = field(default_factory=lambda: _count_from_env("CODESIFT_SHARDS"))
+    replicas: int = field(default_factory=lambda: _count_from_env("CODESIFT_REPLICAS"))
 
     @property
     def clones_dir(self) -> Path:

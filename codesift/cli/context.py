@@ -18,7 +18,14 @@ def settings_from(home: Path | None, qdrant_url: str | None, collection: str | N
 
 
 def store_for(settings: Settings) -> Store:
-    return open_store(settings.collection, home=settings.home, qdrant_url=settings.qdrant_url, api_key=settings.qdrant_api_key)
+    return open_store(
+        settings.collection,
+        home=settings.home,
+        qdrant_url=settings.qdrant_url,
+        api_key=settings.qdrant_api_key,
+        shards=settings.shards,
+        replicas=settings.replicas,
+    )
 
 
 def model_for(store: Store, requested: str | None, settings: Settings) -> str:

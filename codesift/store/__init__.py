@@ -8,12 +8,23 @@ from codesift.store.meta import check_compatible, new_meta
 from codesift.store.records import Hit, SparseVec, StorePoint
 
 
-def open_store(collection: str, *, home: Path, qdrant_url: str | None = None, api_key: str | None = None) -> Store:
-    """The server store when a URL is given, else the embedded store under `home/indexes/<collection>`."""
+def open_store(
+    collection: str,
+    *,
+    home: Path,
+    qdrant_url: str | None = None,
+    api_key: str | None = None,
+    shards: int = 1,
+    replicas: int = 1,
+) -> Store:
+    """The server store when a URL is given, else the embedded store under `home/indexes/<collection>`.
+
+    `shards` and `replicas` apply when the server store creates its collection.
+    """
     if qdrant_url:
         from codesift.store.server import ServerStore
 
-        return ServerStore.connect(qdrant_url, collection, api_key=api_key)
+        return ServerStore.connect(qdrant_url, collection, api_key=api_key, shards=shards, replicas=replicas)
     from codesift.store.edge import EdgeStore
 
     return EdgeStore(Path(home) / "indexes" / collection, collection)

@@ -1,12 +1,18 @@
 """Server store: the same collection layout on a Qdrant server through `qdrant-client`.
 
-Metadata lives in the collection's own metadata. Point ids are deterministic,
-so a batch sent twice (a retry after a timeout) never duplicates.
+Metadata lives in the collection's own metadata. Every request goes through
+bounded retries (`codesift.store.retry`) under a per-request timeout; upserts
+are sent in batches of `UPSERT_BATCH` points. Point ids are deterministic, so a
+batch sent twice (a retry after a lost answer) overwrites instead of
+duplicating, and creating the collection checks first whether an earlier try
+already made it. New collections get the configured `shard_number` and
+`replication_factor` (a Qdrant cluster spreads and copies shards over nodes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from qdrant_client import QdrantClient
 from qdrant_client import models as m
@@ -15,8 +21,12 @@ from codesift.errors import CodesiftError
 from codesift.store.base import DENSE, KEYWORD_FIELDS, RRF_K, SPARSE, Store
 from codesift.store.filters import SearchFilter
 from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
+from codesift.store.retry import RetryPolicy, call_with_retries
 
 SCROLL_PAGE = 1024
+UPSERT_BATCH = 256  # points per upsert request
+TIMEOUT_S = 30  # per request
+T = TypeVar("T")
 
 
 def _filter(search_filter: SearchFilter) -> m.Filter | None:
@@ -30,91 +40,168 @@ def _hits(points) -> list[Hit]:
 
 
 class ServerStore(Store):
-    def __init__(self, client: QdrantClient, collection: str):
+    def __init__(
+        self,
+        client: QdrantClient,
+        collection: str,
+        *,
+        server: str = "(local mode)",
+        shards: int = 1,
+        replicas: int = 1,
+        retry: RetryPolicy = RetryPolicy(),
+    ):
         self.client = client
         self.collection = collection
+        self.server = server
+        self.shards = shards
+        self.replicas = replicas
+        self.retry = retry
 
     @classmethod
-    def connect(cls, url: str, collection: str, api_key: str | None = None) -> "ServerStore":
-        client = QdrantClient(url=url, api_key=api_key, timeout=30)
+    def connect(
+        cls,
+        url: str,
+        collection: str,
+        api_key: str | None = None,
+        *,
+        shards: int = 1,
+        replicas: int = 1,
+        timeout: int = TIMEOUT_S,
+        retry: RetryPolicy = RetryPolicy(),
+    ) -> "ServerStore":
+        client = QdrantClient(url=url, api_key=api_key, timeout=timeout, check_compatibility=False)
+        store = cls(client, collection, server=url, shards=shards, replicas=replicas, retry=retry)
         try:
-            client.get_collections()
-        except Exception as exc:
-            raise CodesiftError(f"cannot reach the Qdrant server at {url}: {str(exc).splitlines()[0]}") from None
-        return cls(client, collection)
+            store._call("list collections", client.get_collections)
+        except CodesiftError:
+            client.close()
+            raise
+        return store
+
+    def _call(self, what: str, fn: Callable[..., T], *args, **kwargs) -> T:
+        return call_with_retries(lambda: fn(*args, **kwargs), server=self.server, what=what, policy=self.retry)
 
     def exists(self) -> bool:
-        return self.client.collection_exists(self.collection)
+        return self._call(f"look up collection {self.collection!r}", self.client.collection_exists, self.collection)
 
     def create(self, dim: int, meta: dict) -> None:
-        self.client.create_collection(
-            self.collection,
-            vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
-            metadata=meta,
-        )
+        def create_once() -> None:
+            if self.client.collection_exists(self.collection):  # an earlier try made it, but its answer was lost
+                return
+            self.client.create_collection(
+                self.collection,
+                vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
+                shard_number=self.shards,
+                replication_factor=self.replicas,
+                metadata=meta,
+            )
+
+        self._call(f"create collection {self.collection!r}", create_once)
         for field in KEYWORD_FIELDS:
-            self.client.create_payload_index(self.collection, field, m.PayloadSchemaType.KEYWORD)
+            self._call(
+                f"index field {field!r} of {self.collection!r}",
+                self.client.create_payload_index,
+                self.collection,
+                field,
+                m.PayloadSchemaType.KEYWORD,
+            )
 
     def meta(self) -> dict:
         if not self.exists():
             return {}
-        return dict(self.client.get_collection(self.collection).config.metadata or {})
+        info = self._call(f"read collection {self.collection!r}", self.client.get_collection, self.collection)
+        return dict(info.config.metadata or {})
 
     def set_meta(self, meta: dict) -> None:
-        self.client.update_collection(self.collection, metadata=meta)
+        self._call(f"update collection {self.collection!r}", self.client.update_collection, self.collection, metadata=meta)
 
     def upsert(self, points: list[StorePoint]) -> None:
-        if not points:
-            return
-        self.client.upsert(
-            self.collection,
-            points=[
+        for start in range(0, len(points), UPSERT_BATCH):
+            batch = [
                 m.PointStruct(
                     id=p.id,
                     vector={DENSE: p.dense, SPARSE: m.SparseVector(indices=p.sparse.indices, values=p.sparse.values)},
                     payload=p.payload,
                 )
-                for p in points
-            ],
-            wait=True,
-        )
+                for p in points[start : start + UPSERT_BATCH]
+            ]
+            self._call(f"upsert points into {self.collection!r}", self.client.upsert, self.collection, points=batch, wait=True)
 
     def delete_ids(self, ids: list[str]) -> None:
         if ids:
-            self.client.delete(self.collection, points_selector=m.PointIdsList(points=list(ids)), wait=True)
+            self._call(
+                f"delete points from {self.collection!r}",
+                self.client.delete,
+                self.collection,
+                points_selector=m.PointIdsList(points=list(ids)),
+                wait=True,
+            )
 
     def delete_repo(self, repo: str) -> None:
-        self.client.delete(
-            self.collection, points_selector=m.FilterSelector(filter=_filter(SearchFilter(repo=repo))), wait=True
+        self._call(
+            f"delete repository {repo!r} from {self.collection!r}",
+            self.client.delete,
+            self.collection,
+            points_selector=m.FilterSelector(filter=_filter(SearchFilter(repo=repo))),
+            wait=True,
         )
 
-    def scroll(self, search_filter: SearchFilter, fields: list[str]) -> Iterator[tuple[str, dict]]:
+    def _pages(self, limit: int, **request) -> Iterator[list]:
         offset = None
         while True:
-            records, offset = self.client.scroll(
+            records, offset = self._call(
+                f"scroll points of {self.collection!r}",
+                self.client.scroll,
                 self.collection,
-                scroll_filter=_filter(search_filter),
-                limit=SCROLL_PAGE,
+                limit=limit,
                 offset=offset,
-                with_payload=m.PayloadSelectorInclude(include=fields),
-                with_vectors=False,
+                **request,
             )
-            for record in records:
-                yield str(record.id), record.payload or {}
+            yield records
             if offset is None:
                 return
 
+    def scroll(self, search_filter: SearchFilter, fields: list[str]) -> Iterator[tuple[str, dict]]:
+        pages = self._pages(
+            SCROLL_PAGE,
+            scroll_filter=_filter(search_filter),
+            with_payload=m.PayloadSelectorInclude(include=fields),
+            with_vectors=False,
+        )
+        for records in pages:
+            for record in records:
+                yield str(record.id), record.payload or {}
+
     def count(self, search_filter: SearchFilter | None = None) -> int:
-        return self.client.count(self.collection, count_filter=_filter(search_filter or SearchFilter()), exact=True).count
+        condition = _filter(search_filter or SearchFilter())
+        return self._call(
+            f"count points of {self.collection!r}", self.client.count, self.collection, count_filter=condition, exact=True
+        ).count
 
     def facet(self, field: str, search_filter: SearchFilter | None = None, limit: int = 100) -> dict[str, int]:
-        response = self.client.facet(self.collection, field, facet_filter=_filter(search_filter or SearchFilter()), limit=limit, exact=True)
+        condition = _filter(search_filter or SearchFilter())
+        response = self._call(
+            f"count values of {field!r} in {self.collection!r}",
+            self.client.facet,
+            self.collection,
+            field,
+            facet_filter=condition,
+            limit=limit,
+            exact=True,
+        )
         return {str(hit.value): hit.count for hit in response.hits}
 
     def _query(self, query, using: str, search_filter: SearchFilter, limit: int) -> list[Hit]:
-        response = self.client.query_points(
-            self.collection, query=query, using=using, query_filter=_filter(search_filter), limit=limit, with_payload=True
+        response = self._call(
+            f"search {self.collection!r}",
+            self.client.query_points,
+            self.collection,
+            query=query,
+            using=using,
+            query_filter=_filter(search_filter),
+            limit=limit,
+            with_payload=True,
         )
         return _hits(response.points)
 
@@ -146,11 +233,14 @@ class ServerStore(Store):
             m.QueryRequest(query=dense, using=DENSE, filter=condition, limit=candidates, with_payload=True),
             m.QueryRequest(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates, with_payload=True),
         ]
-        fused, dense_hits, sparse_hits = self.client.query_batch_points(self.collection, requests=requests)
+        fused, dense_hits, sparse_hits = self._call(
+            f"search {self.collection!r}", self.client.query_batch_points, self.collection, requests=requests
+        )
         return HybridHits(_hits(fused.points), _hits(dense_hits.points), _hits(sparse_hits.points))
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
-        return [Hit(str(r.id), 0.0, r.payload or {}) for r in self.client.retrieve(self.collection, ids=list(ids))]
+        records = self._call(f"read points of {self.collection!r}", self.client.retrieve, self.collection, ids=list(ids))
+        return [Hit(str(r.id), 0.0, r.payload or {}) for r in records]
 
     def close(self) -> None:
         self.client.close()

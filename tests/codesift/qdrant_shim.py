@@ -1,0 +1,184 @@
+"""A Qdrant REST server for tests, on 127.0.0.1 in a background thread, that can fail on purpose.
+
+Requests are answered by qdrant-client's local mode (in memory), so a real
+`QdrantClient(url=…)` talks HTTP to it and gets real Qdrant semantics (an
+upsert of an existing id overwrites it). Only the endpoints the server store
+uses for writing, counting and copying are routed: list, exists, create, info,
+update (metadata), index, upsert, count, facet, scroll. Every request is
+recorded in `requests` as (route, body). `fail(Fault(...))` spoils the next
+matching requests: an error status, a delay before answering (timeouts), and
+optionally the request applied first (an answer lost after the write).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from qdrant_client import QdrantClient
+from qdrant_client import models as m
+
+C = r"(?P<c>[^/?]+)"
+
+
+def _create(local: QdrantClient, c: str, body: dict):
+    request = m.CreateCollection.model_validate(body)
+    return local.create_collection(
+        c, vectors_config=request.vectors, sparse_vectors_config=request.sparse_vectors, metadata=request.metadata
+    )
+
+
+def _scroll(local: QdrantClient, c: str, body: dict):
+    request = m.ScrollRequest.model_validate(body)
+    points, offset = local.scroll(
+        c,
+        scroll_filter=request.filter,
+        limit=request.limit,
+        offset=request.offset,
+        with_payload=request.with_payload,
+        with_vectors=request.with_vector,
+    )
+    return m.ScrollResult(points=points, next_page_offset=offset)
+
+
+def _count(local: QdrantClient, c: str, body: dict):
+    request = m.CountRequest.model_validate(body)
+    return local.count(c, count_filter=request.filter, exact=request.exact)
+
+
+def _facet(local: QdrantClient, c: str, body: dict):
+    request = m.FacetRequest.model_validate(body)
+    return local.facet(c, request.key, facet_filter=request.filter, limit=request.limit, exact=request.exact)
+
+
+ROUTES: list[tuple[str, str, str, Callable]] = [
+    ("list", "GET", r"/collections", lambda local, c, body: local.get_collections()),
+    ("exists", "GET", rf"/collections/{C}/exists", lambda local, c, body: m.CollectionExistence(exists=local.collection_exists(c))),
+    ("create", "PUT", rf"/collections/{C}", _create),
+    ("info", "GET", rf"/collections/{C}", lambda local, c, body: local.get_collection(c)),
+    ("update", "PATCH", rf"/collections/{C}", lambda local, c, body: local.update_collection(c, metadata=body.get("metadata"))),
+    (
+        "index",
+        "PUT",
+        rf"/collections/{C}/index",
+        lambda local, c, body: local.create_payload_index(c, body["field_name"], body.get("field_schema")),
+    ),
+    ("upsert", "PUT", rf"/collections/{C}/points", lambda local, c, body: local.upsert(c, m.PointsList.model_validate(body).points)),
+    ("count", "POST", rf"/collections/{C}/points/count", _count),
+    ("facet", "POST", rf"/collections/{C}/facet", _facet),
+    ("scroll", "POST", rf"/collections/{C}/points/scroll", _scroll),
+]
+
+
+@dataclass
+class Fault:
+    route: str  # a route name from ROUTES
+    times: int = 1  # how many matching requests it spoils
+    status: int | None = 503  # None: the real answer (after the delay)
+    delay: float = 0.0  # seconds before answering
+    after_apply: bool = False  # carry the request out, then answer with the error
+
+
+class QdrantShim:
+    def __init__(self):
+        self.local = QdrantClient(location=":memory:")
+        self.requests: list[tuple[str, dict | None]] = []
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> QdrantShim:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+        self._httpd.server_close()
+        self.local.close()
+
+    def fail(self, *faults: Fault) -> None:
+        with self._lock:
+            self._faults.extend(faults)
+
+    def bodies(self, route: str) -> list[dict | None]:
+        """The bodies of every request to `route`, spoiled ones included, in order."""
+        return [body for name, body in self.requests if name == route]
+
+    def _take_fault(self, route: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.route == route and fault.times > 0:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def answer(self, method: str, path: str, body: dict | None) -> tuple[int, dict]:
+        for name, route_method, pattern, handler in ROUTES:
+            match = re.fullmatch(pattern, path)
+            if route_method == method and match:
+                break
+        else:
+            return 404, {"status": {"error": f"no route for {method} {path}"}, "time": 0}
+        self.requests.append((name, body))
+        collection = match.groupdict().get("c")
+        fault = self._take_fault(name)
+        if fault is None:
+            return self._apply(handler, collection, body)
+        reply = self._apply(handler, collection, body) if fault.after_apply or fault.status is None else None
+        time.sleep(fault.delay)
+        if fault.status is None:
+            return reply
+        return fault.status, {"status": {"error": f"injected fault on {name}"}, "time": 0}
+
+    def _apply(self, handler: Callable, collection: str | None, body: dict | None) -> tuple[int, dict]:
+        try:
+            with self._lock:
+                result = handler(self.local, collection, body or {})
+        except (ValueError, KeyError) as exc:
+            status = 404 if "not found" in str(exc).lower() else 400
+            return status, {"status": {"error": str(exc)}, "time": 0}
+        if hasattr(result, "model_dump"):
+            result = result.model_dump(mode="json")
+        return 200, {"result": result, "status": "ok", "time": 0}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that timed out and hung up is expected
+            super().handle_error(request, client_address)
+
+
+def _handler_for(shim: QdrantShim):
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length)) if length else None
+            status, reply = shim.answer(self.command, self.path.split("?")[0], body)
+            data = json.dumps(reply).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_PUT = do_POST = do_PATCH = _serve
+
+        def log_message(self, *args) -> None:
+            pass
+
+    return Handler
