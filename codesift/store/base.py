@@ -50,6 +50,10 @@ class Store(ABC):
         """Every matching point as (id, payload restricted to `fields`)."""
 
     @abstractmethod
+    def export(self, batch_size: int) -> Iterator[list[StorePoint]]:
+        """Every point with its vectors and whole payload, `batch_size` at a time: what copying an index needs."""
+
+    @abstractmethod
     def count(self, search_filter: SearchFilter | None = None) -> int: ...
 
     @abstractmethod

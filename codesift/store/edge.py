@@ -120,22 +120,34 @@ class EdgeStore(Store):
     def delete_repo(self, repo: str) -> None:
         self.shard.update(q.UpdateOperation.delete_points_by_filter(_filter(SearchFilter(repo=repo))))
 
-    def scroll(self, search_filter: SearchFilter, fields: list[str]) -> Iterator[tuple[str, dict]]:
+    def _pages(self, limit: int, **request) -> Iterator[list]:
         offset = None
         while True:
-            records, offset = self.shard.scroll(
-                q.ScrollRequest(
-                    offset=offset,
-                    limit=SCROLL_PAGE,
-                    filter=_filter(search_filter),
-                    with_payload=q.PayloadSelector.Include(fields),
-                    with_vector=False,
-                )
-            )
-            for record in records:
-                yield str(record.id), record.payload or {}
+            records, offset = self.shard.scroll(q.ScrollRequest(offset=offset, limit=limit, **request))
+            yield records
             if offset is None:
                 return
+
+    def scroll(self, search_filter: SearchFilter, fields: list[str]) -> Iterator[tuple[str, dict]]:
+        pages = self._pages(
+            SCROLL_PAGE, filter=_filter(search_filter), with_payload=q.PayloadSelector.Include(fields), with_vector=False
+        )
+        for records in pages:
+            for record in records:
+                yield str(record.id), record.payload or {}
+
+    def export(self, batch_size: int) -> Iterator[list[StorePoint]]:
+        for records in self._pages(batch_size, with_payload=True, with_vector=True):
+            if records:
+                yield [
+                    StorePoint(
+                        str(r.id),
+                        list(r.vector[DENSE]),
+                        SparseVec(list(r.vector[SPARSE].indices), list(r.vector[SPARSE].values)),
+                        r.payload or {},
+                    )
+                    for r in records
+                ]
 
     def count(self, search_filter: SearchFilter | None = None) -> int:
         return self.shard.count(q.CountRequest(exact=True, filter=_filter(search_filter or SearchFilter())))

@@ -39,6 +39,17 @@ def _hits(points) -> list[Hit]:
     return [Hit(str(p.id), float(p.score), p.payload or {}) for p in points]
 
 
+def _store_point(record) -> StorePoint:
+    vectors = record.vector or {}
+    sparse = vectors.get(SPARSE)  # a server may leave out an empty sparse vector
+    return StorePoint(
+        str(record.id),
+        list(vectors[DENSE]),
+        SparseVec(list(sparse.indices), list(sparse.values)) if sparse else SparseVec([], []),
+        record.payload or {},
+    )
+
+
 class ServerStore(Store):
     def __init__(
         self,
@@ -172,6 +183,11 @@ class ServerStore(Store):
         for records in pages:
             for record in records:
                 yield str(record.id), record.payload or {}
+
+    def export(self, batch_size: int) -> Iterator[list[StorePoint]]:
+        for records in self._pages(batch_size, with_payload=True, with_vectors=True):
+            if records:
+                yield [_store_point(record) for record in records]
 
     def count(self, search_filter: SearchFilter | None = None) -> int:
         condition = _filter(search_filter or SearchFilter())

@@ -155,6 +155,7 @@ def test_real_server_roundtrip():
         assert store.meta()["embedder"] == DESCRIPTION
         assert store.search_dense([1.0, 0.0, 0.0, 0.5], limit=1)[0].payload["n"] == 0
         assert store.search_sparse(bm25_query("handler number 7"), limit=1)[0].payload["n"] == 7
+        assert sum(len(batch) for batch in store.export(100)) == len(points)
         store.delete_repo("r")
         assert store.count() == 0
     finally:

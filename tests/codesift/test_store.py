@@ -98,6 +98,19 @@ def test_upsert_same_id_never_duplicates(store):
     assert store.count() == len(POINTS)
 
 
+def test_export_gives_every_point_with_vectors_and_payload(store):
+    exported = {p.id: p for batch in store.export(2) for p in batch}
+    assert [len(batch) for batch in store.export(2)] == [2, 2, 1]
+    assert set(exported) == {p.id for p in POINTS}
+    for original in POINTS:
+        copy = exported[original.id]
+        assert copy.payload == original.payload
+        assert copy.sparse.indices == original.sparse.indices
+        assert copy.sparse.values == pytest.approx(original.sparse.values)
+        norm = sum(x * x for x in original.dense) ** 0.5  # cosine collections keep vectors normalised
+        assert copy.dense == pytest.approx([x / norm for x in original.dense])
+
+
 def test_facet_counts_values_within_a_filter(store):
     assert store.facet("language") == {"python": 3, "go": 1, "markdown": 1}
     assert store.facet("language", SearchFilter(repo="r2")) == {"python": 1}
