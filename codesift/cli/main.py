@@ -10,6 +10,7 @@ import typer
 from codesift.cli import ask as ask_cmd
 from codesift.cli import evaluate as evaluate_cmd
 from codesift.cli import index as index_cmd
+from codesift.cli import mcp as mcp_cmd
 from codesift.cli import migrate as migrate_cmd
 from codesift.cli import repos as repos_cmd
 from codesift.cli import search as search_cmd
@@ -30,6 +31,7 @@ cli.add_typer(data_app, name="data")
 cli.command("train")(train_cmd.train)
 cli.command("eval")(evaluate_cmd.evaluate)
 cli.command("ui")(ui_cmd.ui)
+cli.command("mcp")(mcp_cmd.mcp)
 cli.command("migrate")(migrate_cmd.migrate)
 
 

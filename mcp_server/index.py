@@ -1,0 +1,91 @@
+"""The index an MCP server serves: the store and its matching embedder, opened on first use and kept.
+
+An MCP client starts the server when the agent starts and talks to it for hours, so nothing is opened until
+a tool needs it (listing tools never loads a model) and nothing is opened twice. On the embedded engine the
+server then holds the index for its lifetime; while another process holds it, opening fails with
+`IndexBusyError` and the next tool call tries again. One index_repo run at a time; searches go on meanwhile.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from codesift.cli.context import load_checked_embedder, store_for
+from codesift.config import Settings
+from codesift.embedding import Embedder
+from codesift.errors import CodesiftError, IndexBusyError
+from codesift.store import SearchFilter, Store
+from indexer.pipeline import Indexer, IndexReport
+from indexer.progress import IndexProgress
+from indexer.sources import resolve_source
+from retriever.search import Searcher
+
+
+class ServedIndex:
+    def __init__(self, settings: Settings, model: str | None = None):
+        self.settings = settings
+        self.model = model  # asked for explicitly; otherwise the model the index was built with
+        self._store: Store | None = None
+        self._embedder: Embedder | None = None
+        self._opening = threading.Lock()
+        self._writing = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        with self._opening:
+            if self._store is None:
+                self._store = store_for(self.settings)
+            return self._store
+
+    @property
+    def embedder(self) -> Embedder:
+        store = self.store
+        with self._opening:
+            if self._embedder is None:
+                self._embedder = load_checked_embedder(store, self.model, self.settings)
+            return self._embedder
+
+    def searcher(self) -> Searcher:
+        if not self.store.exists():
+            raise CodesiftError(f"index {self.settings.collection!r} is empty: add a repository with index_repo first")
+        return Searcher(self.embedder, self.store)
+
+    def repos(self) -> dict[str, dict]:
+        """Indexed repositories by name, with what the indexer recorded (root, url, commit, indexed_at, files, chunks)."""
+        return dict(sorted(self.store.meta().get("repos", {}).items())) if self.store.exists() else {}
+
+    def repo(self, name: str) -> dict:
+        repos = self.repos()
+        if name not in repos:
+            known = ", ".join(repos) or "none yet"
+            raise CodesiftError(f"no repository {name!r} in index {self.settings.collection!r} (indexed: {known})")
+        return repos[name]
+
+    def owner_of(self, path: str, repo: str | None) -> str:
+        """The repository whose index holds `path`: `repo` when given, else the only one that does."""
+        if repo is not None:
+            self.repo(repo)
+        holders = sorted(self.store.facet("repo", SearchFilter(repo=repo, path=path))) if self.store.exists() else []
+        if not holders:
+            where = f"repository {repo!r}" if repo else f"index {self.settings.collection!r}"
+            raise CodesiftError(
+                f"{path} is not an indexed file of {where}: only indexed files are served (search_code finds their paths)"
+            )
+        if len(holders) > 1:
+            raise CodesiftError(f"{path} is indexed in several repositories ({', '.join(holders)}): pass repo")
+        return holders[0]
+
+    def index(self, path_or_url: str, name: str | None, progress: IndexProgress) -> IndexReport:
+        if not self._writing.acquire(blocking=False):
+            raise IndexBusyError(
+                f"index {self.settings.collection!r} is busy: another index_repo run is in progress; try again when it finishes"
+            )
+        try:
+            source = resolve_source(path_or_url, clones_dir=self.settings.clones_dir)
+            return Indexer(self.embedder, self.store, progress=progress).index(source, name=name)
+        finally:
+            self._writing.release()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
