@@ -14,7 +14,7 @@ import streamlit as st
 
 from codesift.config import Settings
 from codesift.embedding import Embedder, load_embedder
-from codesift.store import SearchFilter, Store, check_compatible, open_store
+from codesift.store import SearchFilter, Store, check_compatible, store_for
 from retriever.search import Searcher
 
 
@@ -23,9 +23,7 @@ class IndexHandle:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.store: Store = open_store(
-            settings.collection, home=settings.home, qdrant_url=settings.qdrant_url, api_key=settings.qdrant_api_key
-        )
+        self.store: Store = store_for(settings)
         self.write_lock = threading.Lock()  # one indexing run at a time; searches go on meanwhile
 
     @property

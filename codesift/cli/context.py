@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from codesift.config import Settings
-from codesift.store import Store, check_compatible, open_store
+from codesift.store import Store, check_compatible, store_for  # noqa: F401 - store_for: every verb opens its index here
 
 console = Console(stderr=True)
 stdout = Console()
@@ -15,17 +15,6 @@ stdout = Console()
 
 def settings_from(home: Path | None, qdrant_url: str | None, collection: str | None, model: str | None = None) -> Settings:
     return Settings().with_overrides(home=home, qdrant_url=qdrant_url, collection=collection, model=model)
-
-
-def store_for(settings: Settings) -> Store:
-    return open_store(
-        settings.collection,
-        home=settings.home,
-        qdrant_url=settings.qdrant_url,
-        api_key=settings.qdrant_api_key,
-        shards=settings.shards,
-        replicas=settings.replicas,
-    )
 
 
 def model_for(store: Store, requested: str | None, settings: Settings) -> str:

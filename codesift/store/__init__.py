@@ -1,11 +1,17 @@
 """Vector store: one Qdrant collection per index, embedded (default) or on a server."""
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codesift.store.base import Store
 from codesift.store.filters import SearchFilter
 from codesift.store.meta import check_compatible, new_meta
 from codesift.store.records import Hit, SparseVec, StorePoint
+
+if TYPE_CHECKING:
+    from codesift.config import Settings
 
 
 def open_store(
@@ -30,4 +36,16 @@ def open_store(
     return EdgeStore(Path(home) / "indexes" / collection, collection)
 
 
-__all__ = ["Hit", "SearchFilter", "SparseVec", "Store", "StorePoint", "check_compatible", "new_meta", "open_store"]
+def store_for(settings: Settings) -> Store:
+    """The index the settings name: embedded under their home, or on their server with their shard layout."""
+    return open_store(
+        settings.collection,
+        home=settings.home,
+        qdrant_url=settings.qdrant_url,
+        api_key=settings.qdrant_api_key,
+        shards=settings.shards,
+        replicas=settings.replicas,
+    )
+
+
+__all__ = ["Hit", "SearchFilter", "SparseVec", "Store", "StorePoint", "check_compatible", "new_meta", "open_store", "store_for"]
