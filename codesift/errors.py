@@ -9,6 +9,10 @@ class IndexBusyError(CodesiftError):
     """Another process holds the embedded index open."""
 
 
+class DamagedIndexError(CodesiftError):
+    """The index's metadata is missing, truncated or not what codesift wrote."""
+
+
 class ModelMismatchError(CodesiftError):
     """The index was built with a different embedding model or chunker."""
 

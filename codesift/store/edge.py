@@ -3,6 +3,9 @@
 Layout: `<dir>/shard/` (segments and write-ahead log) and `<dir>/meta.json`
 (collection metadata, replaced atomically). The engine locks its write-ahead
 log, so a second process opening the same index gets `IndexBusyError`.
+A shard without readable, well-formed metadata is refused with one line that
+says which directory to remove; a metadata write that fails (read-only or
+full disk) leaves the previous `meta.json` as it was and is one line too.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import qdrant_edge as q
 from codesift.errors import CodesiftError, IndexBusyError
 from codesift.store.base import DENSE, KEYWORD_FIELDS, RRF_K, SPARSE, Store
 from codesift.store.filters import SearchFilter
+from codesift.store.meta import damaged, meta_problem
 from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
 
 SCROLL_PAGE = 2048
@@ -65,10 +69,16 @@ class EdgeStore(Store):
         return self._shard
 
     def exists(self) -> bool:
-        return self._meta_path.exists() and (self._shard_dir / "edge_config.json").exists()
+        return (self._shard_dir / "edge_config.json").exists()
+
+    def _write_failed(self, exc: OSError) -> CodesiftError:
+        return CodesiftError(f"cannot write index {self.collection!r} at {self.directory}: {exc.strerror or exc}")
 
     def create(self, dim: int, meta: dict) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._write_failed(exc) from None
         config = q.EdgeConfig(
             vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine)},
             sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)},
@@ -79,23 +89,34 @@ class EdgeStore(Store):
         self.set_meta(meta)
 
     def meta(self) -> dict:
-        try:
-            return json.loads(self._meta_path.read_text())
-        except FileNotFoundError:
+        if not self.exists():
             return {}
+        try:
+            meta = json.loads(self._meta_path.read_text())
+        except FileNotFoundError:
+            problem = f"{self._meta_path.name} is missing"
         except (OSError, ValueError) as exc:
-            raise CodesiftError(
-                f"index metadata {self._meta_path} is damaged ({exc}): remove {self.directory} and index again"
-            ) from None
+            problem = f"{self._meta_path.name}: {exc}"
+        else:
+            problem = meta_problem(meta)
+        if problem:
+            raise damaged(self.collection, problem, f"remove {self.directory}")
+        return meta
 
     def set_meta(self, meta: dict) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".meta.", suffix=".json")
-        with os.fdopen(fd, "w") as out:
-            json.dump(meta, out, indent=1, sort_keys=True)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self._meta_path)
+        tmp = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".meta.", suffix=".json")
+            with os.fdopen(fd, "w") as out:
+                json.dump(meta, out, indent=1, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self._meta_path)
+        except OSError as exc:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+            raise self._write_failed(exc) from None
 
     def upsert(self, points: list[StorePoint]) -> None:
         if not points:

@@ -8,10 +8,11 @@ search run checks it and refuses a mismatch with one line.
 from __future__ import annotations
 
 from codesift.chunks import CHUNKER_VERSION
-from codesift.errors import ModelMismatchError
+from codesift.errors import DamagedIndexError, ModelMismatchError
 from codesift.store.sparse import SPARSE_MODEL
 
 SCHEMA_VERSION = 1
+FIELD_TYPES = {"schema": int, "chunker_version": int, "sparse_model": str, "embedder": dict, "repos": dict}
 
 
 def new_meta(embedder_description: dict) -> dict:
@@ -24,7 +25,23 @@ def new_meta(embedder_description: dict) -> dict:
     }
 
 
+def meta_problem(meta) -> str | None:
+    """What is wrong with metadata read back from an index, or None when it has the shape `new_meta` gives it."""
+    if not isinstance(meta, dict):
+        return "not a JSON object"
+    for key, kind in FIELD_TYPES.items():
+        if not isinstance(meta.get(key), kind):
+            return f"{key!r} is missing or not a {kind.__name__}"
+    return None
+
+
+def damaged(collection: str, problem: str, remedy: str) -> DamagedIndexError:
+    return DamagedIndexError(f"metadata of index {collection!r} is damaged ({problem}): {remedy} and index again")
+
+
 def check_compatible(meta: dict, embedder_description: dict, collection: str) -> None:
+    if problem := meta_problem(meta):
+        raise damaged(collection, problem, f"delete collection {collection!r}")
     built_with = meta.get("embedder", {})
     if built_with.get("model") != embedder_description["model"]:
         raise ModelMismatchError(
