@@ -7,7 +7,8 @@ uses for writing, counting and copying are routed: list, exists, create, info,
 update (metadata), index, upsert, count, facet, scroll. Every request is
 recorded in `requests` as (route, body). `fail(Fault(...))` spoils the next
 matching requests: an error status, a delay before answering (timeouts), and
-optionally the request applied first (an answer lost after the write).
+optionally the request applied first (an answer lost after the write);
+`recover()` drops the faults not yet used up.
 """
 
 from __future__ import annotations
@@ -112,6 +113,11 @@ class QdrantShim:
     def fail(self, *faults: Fault) -> None:
         with self._lock:
             self._faults.extend(faults)
+
+    def recover(self) -> None:
+        """Drop every fault not yet used up: the server answers normally again."""
+        with self._lock:
+            self._faults.clear()
 
     def bodies(self, route: str) -> list[dict | None]:
         """The bodies of every request to `route`, spoiled ones included, in order."""
