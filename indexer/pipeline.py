@@ -220,6 +220,7 @@ class Indexer:
             "root": str(source.root),
             "url": source.url,
             "commit": source.commit,
+            "subdir": source.subdir,
             "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "files": report.files_seen,
             "chunks": report.chunks_total,

@@ -44,6 +44,7 @@ class RepoSource:
     name: str  # default repo name (dir name or URL's last component without .git)
     url: str | None  # remote URL (credentials stripped) if cloned or the local repo has 'origin'
     commit: str | None  # HEAD commit sha if it's a git repo, else None
+    subdir: str = ""  # where root lies inside the git work tree ("" at its top), for links to the remote
 
 
 def is_git_url(s: str) -> bool:
@@ -116,8 +117,8 @@ def resolve_source(path_or_url: str, *, clones_dir: Path, ref: str | None = None
     if not path.is_dir():
         raise SourceError(f"no such directory: {_printable(path_or_url)}")
     root = path.resolve()
-    url, commit = _local_git_info(root)
-    return RepoSource(root=root, name=root.name or "repo", url=url, commit=commit)
+    url, commit, subdir = _local_git_info(root)
+    return RepoSource(root=root, name=root.name or "repo", url=url, commit=commit, subdir=subdir)
 
 
 def clone_repo(url: str, dest: Path, ref: str | None = None, *, allow_file: bool = False) -> str:
@@ -180,13 +181,24 @@ def _existing_clone(dest: Path, url: str) -> git.Repo | None:
     return repo
 
 
-def _local_git_info(root: Path) -> tuple[str | None, str | None]:
-    """(origin URL without credentials, HEAD sha) of the work tree holding ``root``, or Nones."""
+def _local_git_info(root: Path) -> tuple[str | None, str | None, str]:
+    """(origin URL without credentials, HEAD sha, root's path inside the work tree) of the work tree holding ``root``.
+
+    Nones when ``root`` is in no work tree, or in one that ignores it (e.g. an interpreter installed
+    under a tool's checkout): its files are not that repository's.
+    """
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.GitError, OSError):
-        return None, None
+        return None, None, ""
     with repo:
+        try:
+            top = Path(repo.working_tree_dir).resolve()
+            subdir = root.relative_to(top).as_posix() if root != top else ""
+            if subdir and repo.ignored(subdir):
+                return None, None, ""
+        except (git.GitError, ValueError, TypeError):
+            return None, None, ""
         try:
             commit = repo.head.commit.hexsha
         except (ValueError, git.GitError):  # no commit yet
@@ -195,7 +207,7 @@ def _local_git_info(root: Path) -> tuple[str | None, str | None]:
             url = next((r.url for r in repo.remotes if r.name == "origin"), None)
         except (git.GitError, ValueError, configparser.Error):
             url = None
-    return (_strip_credentials(url) if url else None), commit
+    return (_strip_credentials(url) if url else None), commit, subdir
 
 
 def _printable(text: str) -> str:

@@ -36,7 +36,8 @@ def errors_as_messages() -> Iterator[None]:
 
 def hit_url(hit: SearchHit, repos: dict[str, dict]) -> str | None:
     info = repos.get(hit.repo, {})
-    return source_url(info.get("url"), info.get("commit"), hit.path, hit.start_line, hit.end_line)
+    path = f"{info['subdir']}/{hit.path}" if info.get("subdir") else hit.path
+    return source_url(info.get("url"), info.get("commit"), path, hit.start_line, hit.end_line)
 
 
 def show_code(hit: SearchHit) -> None:

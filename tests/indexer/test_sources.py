@@ -137,7 +137,16 @@ def test_local_git_repo_and_subdirectory(tmp_path):
 
     inner = resolve_source(str(tmp_path / "proj/src"), clones_dir=tmp_path / "clones")
     assert inner.root == (tmp_path / "proj/src").resolve()
-    assert (inner.name, inner.commit) == ("src", head)
+    assert (inner.name, inner.commit, inner.subdir) == ("src", head, "src")
+    assert source.subdir == ""
+
+
+def test_a_directory_its_work_tree_ignores_is_not_that_repository(tmp_path):
+    repo = make_repo(tmp_path / "tool", {".gitignore": "versions/\n", "bin/tool": "echo\n"})
+    repo.create_remote("origin", "https://github.com/o/tool.git")
+    (tmp_path / "tool/versions/3.11/lib").mkdir(parents=True)
+    source = resolve_source(str(tmp_path / "tool/versions/3.11/lib"), clones_dir=tmp_path / "clones")
+    assert (source.url, source.commit, source.subdir) == (None, None, "")
 
 
 def test_local_repo_without_commits(tmp_path):

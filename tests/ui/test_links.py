@@ -32,3 +32,13 @@ def test_no_link_without_a_known_web_host(remote):
 
 def test_web_base_drops_credentials_ports_and_git_suffix():
     assert web_base("ssh://git@github.com:22/o/r.git/") == ("github.com", "https://github.com/o/r")
+
+
+def test_a_hit_of_a_repo_indexed_from_a_subdirectory_links_to_its_path_in_the_work_tree():
+    from retriever.search import SearchHit
+    from ui.render import hit_url
+
+    hit = SearchHit("shop", "cart.py", 11, 13, "Cart.total_price", "python", "method", 1.0, "")
+    repos = {"shop": {"url": "git@github.com:o/mono.git", "commit": "abc", "subdir": "services/shop"}}
+    assert hit_url(hit, repos) == "https://github.com/o/mono/blob/abc/services/shop/cart.py#L11-L13"
+    assert hit_url(hit, {"shop": {"url": None}}) is None
