@@ -3,8 +3,9 @@
 Requests are answered by qdrant-client's local mode (in memory), so a real
 `QdrantClient(url=…)` talks HTTP to it and gets real Qdrant semantics (an
 upsert of an existing id overwrites it). Only the endpoints the server store
-uses for writing, counting and copying are routed: list, exists, create, info,
-update (metadata), index, upsert, count, facet, scroll. Every request is
+uses for writing, counting, copying and searching are routed: list, exists,
+create, info, update (metadata), index, upsert, delete, count, facet, scroll,
+retrieve and batched queries (hybrid search). Every request is
 recorded in `requests` as (route, body). `fail(Fault(...))` spoils the next
 matching requests: an error status, a delay before answering (timeouts), and
 optionally the request applied first (an answer lost after the write);
@@ -58,6 +59,21 @@ def _facet(local: QdrantClient, c: str, body: dict):
     return local.facet(c, request.key, facet_filter=request.filter, limit=request.limit, exact=request.exact)
 
 
+def _delete(local: QdrantClient, c: str, body: dict):
+    if "points" in body:
+        return local.delete(c, m.PointIdsList(points=body["points"]))
+    return local.delete(c, m.FilterSelector(filter=m.Filter.model_validate(body["filter"])))
+
+
+def _retrieve(local: QdrantClient, c: str, body: dict):
+    request = m.PointRequest.model_validate(body)
+    return local.retrieve(c, request.ids, with_payload=request.with_payload, with_vectors=request.with_vector)
+
+
+def _query_batch(local: QdrantClient, c: str, body: dict):
+    return local.query_batch_points(c, m.QueryRequestBatch.model_validate(body).searches)
+
+
 ROUTES: list[tuple[str, str, str, Callable]] = [
     ("list", "GET", r"/collections", lambda local, c, body: local.get_collections()),
     ("exists", "GET", rf"/collections/{C}/exists", lambda local, c, body: m.CollectionExistence(exists=local.collection_exists(c))),
@@ -71,6 +87,9 @@ ROUTES: list[tuple[str, str, str, Callable]] = [
         lambda local, c, body: local.create_payload_index(c, body["field_name"], body.get("field_schema")),
     ),
     ("upsert", "PUT", rf"/collections/{C}/points", lambda local, c, body: local.upsert(c, m.PointsList.model_validate(body).points)),
+    ("delete", "POST", rf"/collections/{C}/points/delete", _delete),
+    ("retrieve", "POST", rf"/collections/{C}/points", _retrieve),
+    ("query_batch", "POST", rf"/collections/{C}/points/query/batch", _query_batch),
     ("count", "POST", rf"/collections/{C}/points/count", _count),
     ("facet", "POST", rf"/collections/{C}/facet", _facet),
     ("scroll", "POST", rf"/collections/{C}/points/scroll", _scroll),
@@ -156,7 +175,9 @@ class QdrantShim:
         except (ValueError, KeyError) as exc:
             status = 404 if "not found" in str(exc).lower() else 400
             return status, {"status": {"error": str(exc)}, "time": 0}
-        if hasattr(result, "model_dump"):
+        if isinstance(result, list):  # batched queries, retrieved points
+            result = [item.model_dump(mode="json") for item in result]
+        elif hasattr(result, "model_dump"):
             result = result.model_dump(mode="json")
         return 200, {"result": result, "status": "ok", "time": 0}
 
