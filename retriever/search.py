@@ -126,4 +126,4 @@ class Searcher:
         return results[:k]
 
     def _query_vector(self, query: str, task: str):
-        return self.embedder.encode_queries([query], task=task)[0]
+        return self.embedder.encode_query(query, task=task)

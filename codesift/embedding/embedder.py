@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 
+from codesift.embedding.batching import QueryBatcher
 from codesift.embedding.tasks import PromptSet
 
 
@@ -41,6 +42,7 @@ class Embedder:
         self.truncate_dim = truncate_dim
         self.dim = truncate_dim or full_dim
         self._special_tokens = len(self.tokenizer("")["input_ids"])
+        self._queries = QueryBatcher(lambda texts, task: self.encode_queries(texts, task=task))
 
     @property
     def tokenizer(self):
@@ -65,6 +67,10 @@ class Embedder:
 
     def encode_queries(self, texts: Sequence[str], task: str = "nl2code", **kwargs) -> np.ndarray:
         return self._encode(self.prompts.query_prefix(task), texts, **kwargs)
+
+    def encode_query(self, text: str, task: str = "nl2code") -> np.ndarray:
+        """One query's vector; concurrent callers (threads of a server) share forward passes."""
+        return self._queries.encode(text, task)
 
     def encode_documents(self, texts: Sequence[str], task: str = "nl2code", **kwargs) -> np.ndarray:
         return self._encode(self.prompts.document_prefix(task), texts, **kwargs)
