@@ -5,13 +5,15 @@ included) back to back for `--seconds`, cycling through the fixed queries of
 `query_latency.py`; the run reports searches per second, p50 / p95 latency,
 errors, and p95 relative to one client. Nothing leaves the process: no server,
 no network. `--embed-lock` makes the threads take turns at the query encoder
-(one forward pass at a time) to compare against encoding concurrently;
+`--encoders` compares, in one run, how concurrent searches encode their queries: `batched` (the
+embedder's own micro-batching: queries that arrive during a forward pass share the next one),
+`separate` (one pass per search, all at once) and `lock` (one pass per search, one at a time);
 `--torch-threads` sets torch's intra-op threads.
 
 Build the index first, e.g.:
     CODESIFT_HOME=/tmp/load-home codesift index /usr/lib/python3.11/json   (and email, http)
 Usage: python bench/load.py --home /tmp/load-home [--collection codesift] [--clients 1 2 4 8]
-       [--seconds 20] [--torch-threads 1] [--embed-lock] [--json FILE]
+       [--seconds 20] [--torch-threads 1] [--encoders batched separate lock] [--json FILE]
 """
 
 from __future__ import annotations
@@ -33,19 +35,32 @@ from codesift.store.edge import EdgeStore
 from retriever.search import Searcher
 
 
-class TurnTakingEmbedder:
-    """The embedder with query encoding behind one lock: concurrent searches encode one at a time."""
+class SeparatePasses:
+    """The embedder without query batching: every search runs its own forward pass, concurrently."""
 
     def __init__(self, embedder):
         self._embedder = embedder
-        self._lock = threading.Lock()
 
     def __getattr__(self, name):
         return getattr(self._embedder, name)
 
-    def encode_queries(self, *args, **kwargs):
+    def encode_query(self, text: str, task: str = "nl2code"):
+        return self._embedder.encode_queries([text], task=task)[0]
+
+
+class TurnTaking(SeparatePasses):
+    """One forward pass per search, one at a time behind a lock."""
+
+    def __init__(self, embedder):
+        super().__init__(embedder)
+        self._lock = threading.Lock()
+
+    def encode_query(self, text: str, task: str = "nl2code"):
         with self._lock:
-            return self._embedder.encode_queries(*args, **kwargs)
+            return super().encode_query(text, task)
+
+
+ENCODERS = {"batched": lambda e: e, "separate": SeparatePasses, "lock": TurnTaking}
 
 
 def run_clients(searcher: Searcher, clients: int, seconds: float) -> dict:
@@ -92,36 +107,38 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--torch-threads", type=int, default=None, help="torch intra-op threads (default: torch's own)")
-    parser.add_argument("--embed-lock", action="store_true", help="encode queries one at a time")
+    parser.add_argument("--encoders", nargs="+", choices=list(ENCODERS), default=list(ENCODERS))
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
+    results = {}
     with EdgeStore(args.home / "indexes" / args.collection, args.collection) as store:
         model = store.meta()["embedder"]["model"]
         embedder = load_embedder(model)
-        searcher = Searcher(TurnTakingEmbedder(embedder) if args.embed_lock else embedder, store)
-        for query in QUERIES[:5]:  # warm up: first calls allocate
-            searcher.search(query, k=10)
         chunks = store.count()
-        rows = [run_clients(searcher, n, args.seconds) for n in args.clients]
+        for name in args.encoders:
+            searcher = Searcher(ENCODERS[name](embedder), store)
+            for query in QUERIES[:5]:  # warm up: first calls allocate
+                searcher.search(query, k=10)
+            results[name] = [run_clients(searcher, n, args.seconds) for n in args.clients]
 
-    base = rows[0]["p95_ms"]
     print(f"index: {chunks} chunks, model {model}; {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
-          f"torch threads {torch.get_num_threads()}, embed lock {'on' if args.embed_lock else 'off'}, {args.seconds:g} s each")
-    print("| clients | searches | searches/s | p50 ms | p95 ms | p95 / p95(1st) | errors |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for row in rows:
-        ratio = row["p95_ms"] / base if row["p95_ms"] and base else float("nan")
-        print(f"| {row['clients']} | {row['searches']} | {row['per_second']:.1f} | {row['p50_ms']:.0f} | "
-              f"{row['p95_ms']:.0f} | {ratio:.2f} | {row['errors']} |")
-        if row["first_error"]:
-            print(f"  first error: {row['first_error']}")
+          f"torch threads {torch.get_num_threads()}, {args.seconds:g} s each")
+    print("| query encoding | clients | searches | searches/s | p50 ms | p95 ms | p95 / p95(1 client) | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, rows in results.items():
+        base = rows[0]["p95_ms"]
+        for row in rows:
+            ratio = row["p95_ms"] / base if row["p95_ms"] and base else float("nan")
+            print(f"| {name} | {row['clients']} | {row['searches']} | {row['per_second']:.1f} | {row['p50_ms']:.0f} | "
+                  f"{row['p95_ms']:.0f} | {ratio:.2f} | {row['errors']} |")
+            if row["first_error"]:
+                print(f"  first error: {row['first_error']}")
     if args.json:
         args.json.write_text(json.dumps({"chunks": chunks, "model": model, "torch_threads": torch.get_num_threads(),
-                                         "embed_lock": args.embed_lock, "seconds": args.seconds, "rows": rows}, indent=1))
-
+                                         "seconds": args.seconds, "results": results}, indent=1))
 
 if __name__ == "__main__":
     main()
