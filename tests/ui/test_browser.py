@@ -81,6 +81,8 @@ def test_codesift_ui_serves_on_localhost_by_default(ui_home, tmp_path):
         finally:
             server.terminate()
             server.wait(timeout=20)
+    with pytest.raises(OSError):  # stopping `codesift ui` stops the server: nothing keeps the port (or the index)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
 
 
 @pytest.fixture
