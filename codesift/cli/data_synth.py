@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich import box
@@ -14,6 +17,9 @@ from codesift.cli import options
 from codesift.cli.context import console, settings_from, stdout
 from codesift.errors import CodesiftError
 
+if TYPE_CHECKING:
+    from trainer.data.synth.client import SynthClient
+
 Catalog = typer.Option(
     None, "--catalog", help="User task catalog (YAML), added to the built-in one (default CODESIFT_HOME/synth-tasks.yaml)."
 )
@@ -22,6 +28,22 @@ Cache = typer.Option(None, "--cache", help="Response cache directory (default CO
 
 def _catalog_path(catalog: Path | None, home: Path | None) -> Path:
     return catalog or settings_from(home, None, None).home / "synth-tasks.yaml"
+
+
+def stop_on_ctrl_c(client: SynthClient) -> None:
+    """Ctrl-C stops the run for certain: the client sends nothing more and the main task is cancelled.
+
+    Our own loop handler rather than asyncio's: it works whatever SIGINT handler the process had, and a
+    cancellation swallowed somewhere below still ends the run at the client's next request.
+    """
+    loop, main = asyncio.get_running_loop(), asyncio.current_task()
+
+    def interrupt() -> None:
+        client.interrupted = True
+        main.cancel()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals
+        loop.add_signal_handler(signal.SIGINT, interrupt)
 
 
 def _cache_dir(cache: Path | None, home: Path | None) -> Path:
@@ -79,6 +101,7 @@ def synth(
 
     async def run():
         client = SynthClient(settings, ResponseCache(_cache_dir(cache, home)), concurrency=concurrency, retries=retries)
+        stop_on_ctrl_c(client)
         try:
             with progress_bar() as bar:
                 bar_task = bar.add_task("synth", total=len(items))
@@ -92,12 +115,19 @@ def synth(
                         f"{counts['malformed']} · failed {counts['failed']} · {tokens:,} tokens",
                     )
 
-                return await synthesize(
+                report = await synthesize(
                     items, client, output, concurrency=concurrency, use_judge=use_judge, guard=guard, progress=progress
                 )
+        except asyncio.CancelledError:
+            if client.interrupted:
+                raise KeyboardInterrupt from None
+            raise
         finally:
             await client.close()
             client.cache.close()
+        if client.interrupted:  # a cancellation lost inside the HTTP stack must not pass for a finished run
+            raise KeyboardInterrupt
+        return report
 
     try:
         report = asyncio.run(run())

@@ -75,6 +75,7 @@ class SynthClient:
         self.retries, self.backoff = retries, backoff
         self.temperature, self.max_tokens = temperature, max_tokens
         self.counts: Counter = Counter()
+        self.interrupted = False  # set on Ctrl-C: no request is sent after it
         self._slots = asyncio.Semaphore(concurrency)
         self._client = openai.AsyncOpenAI(
             base_url=settings.base_url, api_key=settings.api_key, timeout=settings.timeout, max_retries=0
@@ -92,6 +93,8 @@ class SynthClient:
 
     async def complete(self, messages: list[dict], attempt: int = 0, *, temperature: float | None = None) -> str:
         """The reply text, from the cache when this exact request was answered before."""
+        if self.interrupted:
+            raise KeyboardInterrupt
         temperature = self.temperature if temperature is None else temperature
         key = request_key(self.settings.model, messages, temperature, self.max_tokens, attempt)
         cached = self.cache.get(key)
