@@ -50,9 +50,14 @@ FILES = {
 COLLECTION = "codesift"
 
 
-def write_shop(root: Path) -> Path:
-    for rel, text in FILES.items():
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Files (dedented) under `root`, directories made as needed."""
+    for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
     return root
+
+
+def write_shop(root: Path) -> Path:
+    return write_files(root, FILES)

@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from shop_repo import FILES as SHOP
+from shop_repo import write_files
 
 from codesift.errors import CodesiftError, ModelMismatchError
 from codesift.embedding import load_embedder
@@ -17,30 +19,7 @@ from indexer.pipeline import Indexer
 from indexer.sources import resolve_source
 from retriever.search import Searcher
 
-FILES = {
-    "shop/cart.py": '''
-        class Cart:
-            """A shopping cart."""
-
-            def __init__(self):
-                self.items = []
-
-            def add_item(self, name, price):
-                """Put an item with its price into the cart."""
-                self.items.append((name, price))
-
-            def total_price(self):
-                """Sum the prices of all items in the cart."""
-                return sum(price for _, price in self.items)
-        ''',
-    "shop/mail.py": '''
-        import smtplib
-
-        def send_receipt(address, body):
-            """Send a receipt e-mail to the customer over SMTP."""
-            with smtplib.SMTP("localhost") as server:
-                server.sendmail("shop@example.com", [address], body)
-        ''',
+FILES = {rel: SHOP[rel] for rel in ("shop/cart.py", "shop/mail.py")} | {
     "util/strings.py": '''
         def slugify(title):
             """Turn a title into a lowercase URL slug with dashes."""
@@ -51,11 +30,7 @@ FILES = {
 
 
 def _write_repo(root: Path, files=FILES) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
+    return write_files(root, files)
 
 
 def _point_set(store, repo):
