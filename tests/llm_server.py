@@ -11,13 +11,13 @@ chunk, or a malformed body; `stop()` closes the port so that connections are ref
 from __future__ import annotations
 
 import json
-import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from local_http import LocalHTTPServer
 
 ERROR_TYPES = {401: "invalid_api_key", 403: "permission_denied", 404: "model_not_found", 429: "rate_limit_exceeded"}
 
@@ -32,29 +32,18 @@ class Reply:
     retry_after: str = ""  # a Retry-After header on an error status
 
 
-class FakeLLMServer:
+class FakeLLMServer(LocalHTTPServer):
     def __init__(self, model: str = "fake-coder"):
+        super().__init__(_handler_for(self))
         self.model = model
         self.requests: list[dict] = []
         self.default = Reply()
         self.responder: Callable[[dict], Reply] | None = None
         self._script: deque[Reply] = deque()
-        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def start(self) -> FakeLLMServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._httpd.shutdown()
-        self._httpd.server_close()
+        return f"{self.origin}/v1"
 
     def script(self, *replies: Reply) -> None:
         self._script.extend(replies)
@@ -68,14 +57,6 @@ class FakeLLMServer:
     def user_prompts(self) -> list[str]:
         """The last user message of every request received, in order."""
         return [[m for m in body["messages"] if m["role"] == "user"][-1]["content"] for body in self.requests]
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that timed out and hung up is expected
-            super().handle_error(request, client_address)
 
 
 def _handler_for(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:

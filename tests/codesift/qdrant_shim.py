@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from qdrant_client import QdrantClient
 from qdrant_client import models as m
+
+from local_http import LocalHTTPServer
 
 C = r"(?P<c>[^/?]+)"
 
@@ -105,28 +106,20 @@ class Fault:
     after_apply: bool = False  # carry the request out, then answer with the error
 
 
-class QdrantShim:
+class QdrantShim(LocalHTTPServer):
     def __init__(self):
+        super().__init__(_handler_for(self))
         self.local = QdrantClient(location=":memory:")
         self.requests: list[tuple[str, dict | None]] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> QdrantShim:
-        self._thread.start()
-        return self
+        return self.origin
 
     def stop(self) -> None:
-        if self._thread.is_alive():
-            self._httpd.shutdown()
-        self._httpd.server_close()
+        super().stop()
         self.local.close()
 
     def fail(self, *faults: Fault) -> None:
@@ -180,14 +173,6 @@ class QdrantShim:
         elif hasattr(result, "model_dump"):
             result = result.model_dump(mode="json")
         return 200, {"result": result, "status": "ok", "time": 0}
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that timed out and hung up is expected
-            super().handle_error(request, client_address)
 
 
 def _handler_for(shim: QdrantShim):
