@@ -86,6 +86,7 @@ def repo_table(repos: dict[str, dict]) -> None:
             "repo": name,
             "chunks": info.get("chunks"),
             "files": info.get("files"),
+            "model": index.model,
             "last commit": (info.get("commit") or "")[:10] or "-",
             "last indexed": info.get("indexed_at", ""),
             "source": info.get("url") or info.get("root", ""),
