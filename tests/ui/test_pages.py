@@ -116,7 +116,7 @@ def test_index_page_adds_lists_and_removes_a_repository(ui_home, tmp_path):
     assert not at.exception and not at.error
     assert any("Indexed **tools**" in s.value for s in at.success)
     listed = at.dataframe[-1].value
-    assert sorted(listed["repo"]) == ["shop", "tools"]
+    assert sorted(listed["repo"]) == ["shop", "tools"] and set(listed["model"]) == {"minilm"}
     at.selectbox(key="manage_repo").set_value("tools")
     at = at.button(key="confirm_remove").click().run()
     assert not at.exception and not at.error
