@@ -73,11 +73,7 @@ def _payload(chunk: Chunk, work: _FileWork) -> dict:
 
 def ensure_collection(store: Store, embedder: Embedder) -> dict:
     """Create the collection for this embedder, or check that the existing one was built with it."""
-    if not store.exists():
-        meta = new_meta(embedder.describe())
-        store.create(embedder.dim, meta)
-        return meta
-    meta = store.meta()
+    meta = store.ensure(embedder.dim, new_meta(embedder.describe()))
     check_compatible(meta, embedder.describe(), store.collection)
     return meta
 

@@ -28,7 +28,14 @@ class Store(ABC):
     def exists(self) -> bool: ...
 
     @abstractmethod
-    def create(self, dim: int, meta: dict) -> None: ...
+    def create(self, dim: int, meta: dict) -> bool:
+        """Create the collection; False when it already exists (another writer may have just made it)."""
+
+    def ensure(self, dim: int, meta: dict) -> dict:
+        """The collection's metadata: `meta` on a collection this call creates, else the existing collection's."""
+        if not self.exists() and self.create(dim, meta):
+            return meta
+        return self.meta()
 
     @abstractmethod
     def meta(self) -> dict: ...

@@ -74,7 +74,7 @@ class EdgeStore(Store):
     def _write_failed(self, exc: OSError) -> CodesiftError:
         return CodesiftError(f"cannot write index {self.collection!r} at {self.directory}: {exc.strerror or exc}")
 
-    def create(self, dim: int, meta: dict) -> None:
+    def create(self, dim: int, meta: dict) -> bool:  # the process holds the index: nobody else creates it meanwhile
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -87,6 +87,7 @@ class EdgeStore(Store):
         for field in KEYWORD_FIELDS:
             self._shard.update(q.UpdateOperation.create_field_index(field, q.PayloadSchemaType.Keyword))
         self.set_meta(meta)
+        return True
 
     def meta(self) -> dict:
         if not self.exists():

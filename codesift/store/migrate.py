@@ -36,12 +36,8 @@ def migrate(source: Store, target: Store, *, on_batch: Callable[[int], None] | N
     meta = source.meta()
     embedder = meta["embedder"]
     check_compatible(meta, embedder, source.collection)  # refuses an index this codesift could not search
-    if target.exists():
-        target_meta = target.meta()
-        check_compatible(target_meta, embedder, target.collection)
-    else:
-        target_meta = {**meta, "repos": {}}
-        target.create(embedder["dim"], target_meta)
+    target_meta = target.ensure(embedder["dim"], {**meta, "repos": {}})
+    check_compatible(target_meta, embedder, target.collection)
 
     copied = 0
     for batch in source.export(COPY_BATCH):

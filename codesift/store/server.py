@@ -95,20 +95,26 @@ class ServerStore(Store):
     def exists(self) -> bool:
         return self._call(f"look up collection {self.collection!r}", self.client.collection_exists, self.collection)
 
-    def create(self, dim: int, meta: dict) -> None:
-        def create_once() -> None:
+    def create(self, dim: int, meta: dict) -> bool:
+        def create_once() -> bool:
             if self.client.collection_exists(self.collection):  # an earlier try made it, but its answer was lost
-                return
-            self.client.create_collection(
-                self.collection,
-                vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
-                sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
-                shard_number=self.shards,
-                replication_factor=self.replicas,
-                metadata=meta,
-            )
+                return False
+            try:
+                self.client.create_collection(
+                    self.collection,
+                    vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
+                    sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
+                    shard_number=self.shards,
+                    replication_factor=self.replicas,
+                    metadata=meta,
+                )
+            except Exception:
+                if self.client.collection_exists(self.collection):  # another writer created it meanwhile
+                    return False
+                raise
+            return True
 
-        self._call(f"create collection {self.collection!r}", create_once)
+        created = self._call(f"create collection {self.collection!r}", create_once)
         for field in KEYWORD_FIELDS:
             self._call(
                 f"index field {field!r} of {self.collection!r}",
@@ -117,6 +123,7 @@ class ServerStore(Store):
                 field,
                 m.PayloadSchemaType.KEYWORD,
             )
+        return created
 
     def meta(self) -> dict:
         if not self.exists():

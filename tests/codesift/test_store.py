@@ -202,3 +202,15 @@ def test_literal_dir_prefix_and_ancestors():
     assert literal_dir_prefix("src/core/**/*.py") == "src/core"
     assert literal_dir_prefix("*.py") is None
     assert ancestor_dirs("a/b/c.py") == ["a", "a/b"]
+
+
+def test_a_collection_another_writer_created_is_used_not_recreated(tmp_path):
+    client = QdrantClient(path=str(tmp_path / "shared"))
+    first, second = ServerStore(client, "c"), ServerStore(client, "c")
+    meta = new_meta(DESCRIPTION)
+    assert first.ensure(DIM, meta) == meta
+    assert second.create(DIM, {"other": "meta"}) is False
+    assert second.ensure(DIM, {"other": "meta"}) == meta
+    edge = EdgeStore(tmp_path / "idx", "e")
+    assert edge.ensure(DIM, meta) == meta and edge.ensure(DIM, {"other": "meta"}) == meta
+    edge.close()
