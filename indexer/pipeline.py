@@ -85,8 +85,7 @@ def remove_repo(store: Store, name: str) -> None:
         known = ", ".join(sorted(meta.get("repos", {}))) or "none"
         raise CodesiftError(f"no repository {name!r} in index {store.collection!r} (indexed: {known})")
     store.delete_repo(name)
-    del meta["repos"][name]
-    store.set_meta(meta)
+    store.forget_repo(name)
     store.flush()
 
 
@@ -211,8 +210,7 @@ class Indexer:
             self.progress.advance(len(group))
 
     def _record_repo(self, name: str, source: RepoSource, report: IndexReport) -> None:
-        meta = self.store.meta()
-        meta.setdefault("repos", {})[name] = {
+        self.store.record_repo(name, {
             "root": str(source.root),
             "url": source.url,
             "commit": source.commit,
@@ -221,6 +219,5 @@ class Indexer:
             "files": report.files_seen,
             "chunks": report.chunks_total,
             "skipped": dict(report.skipped),
-        }
-        self.store.set_meta(meta)
+        })
 

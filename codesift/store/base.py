@@ -43,6 +43,18 @@ class Store(ABC):
     @abstractmethod
     def set_meta(self, meta: dict) -> None: ...
 
+    def record_repo(self, name: str, info: dict) -> None:
+        """Record (or replace) one repository's entry in the metadata, leaving the others as they are."""
+        meta = self.meta()
+        meta.setdefault("repos", {})[name] = info
+        self.set_meta(meta)
+
+    def forget_repo(self, name: str) -> None:
+        """Drop one repository's entry from the metadata."""
+        meta = self.meta()
+        meta.get("repos", {}).pop(name, None)
+        self.set_meta(meta)
+
     @abstractmethod
     def upsert(self, points: list[StorePoint]) -> None: ...
 

@@ -58,5 +58,6 @@ def migrate(source: Store, target: Store, *, on_batch: Callable[[int], None] | N
             f"{'; '.join(differing)} — remove those repositories from the target (`codesift remove NAME "
             "--qdrant-url URL`) and migrate again"
         )
-    target.set_meta({**target_meta, "repos": {**target_meta.get("repos", {}), **meta.get("repos", {})}})
+    for name, info in meta.get("repos", {}).items():
+        target.record_repo(name, info)
     return MigrationReport(copied, counts)

@@ -29,6 +29,15 @@ TIMEOUT_S = 30  # per request
 T = TypeVar("T")
 
 
+REPO_KEY = "repo:"
+
+
+def _flattened(meta: dict) -> dict:
+    """Metadata as the server keeps it: every repository under its own top-level key."""
+    rest = {key: value for key, value in meta.items() if key != "repos"}
+    return rest | {REPO_KEY + name: info for name, info in meta.get("repos", {}).items()}
+
+
 def _filter(search_filter: SearchFilter) -> m.Filter | None:
     must = [m.FieldCondition(key=k, match=m.MatchValue(value=v)) for k, v in search_filter.exact_conditions().items()]
     must_not = [m.HasIdCondition(has_id=list(search_filter.exclude_ids))] if search_filter.exclude_ids else None
@@ -106,7 +115,7 @@ class ServerStore(Store):
                     sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
                     shard_number=self.shards,
                     replication_factor=self.replicas,
-                    metadata=meta,
+                    metadata=_flattened(meta),
                 )
             except Exception:
                 if self.client.collection_exists(self.collection):  # another writer created it meanwhile
@@ -125,14 +134,27 @@ class ServerStore(Store):
             )
         return created
 
+    # The server merges collection metadata by top-level key, so each repository's entry is a key of its own
+    # (`repo:NAME`): writers indexing different repositories at once never overwrite each other's entry.
     def meta(self) -> dict:
         if not self.exists():
             return {}
         info = self._call(f"read collection {self.collection!r}", self.client.get_collection, self.collection)
-        return dict(info.config.metadata or {})
+        stored = dict(info.config.metadata or {})
+        repos = {key[len(REPO_KEY) :]: stored.pop(key) for key in list(stored) if key.startswith(REPO_KEY)}
+        return {**stored, "repos": {name: entry for name, entry in repos.items() if entry is not None}}
 
     def set_meta(self, meta: dict) -> None:
-        self._call(f"update collection {self.collection!r}", self.client.update_collection, self.collection, metadata=meta)
+        self._update_meta(_flattened(meta))
+
+    def record_repo(self, name: str, info: dict) -> None:
+        self._update_meta({REPO_KEY + name: info})
+
+    def forget_repo(self, name: str) -> None:
+        self._update_meta({REPO_KEY + name: None})  # the server removes a key set to null
+
+    def _update_meta(self, metadata: dict) -> None:
+        self._call(f"update collection {self.collection!r}", self.client.update_collection, self.collection, metadata=metadata)
 
     def upsert(self, points: list[StorePoint]) -> None:
         for start in range(0, len(points), UPSERT_BATCH):

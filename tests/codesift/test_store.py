@@ -214,3 +214,17 @@ def test_a_collection_another_writer_created_is_used_not_recreated(tmp_path):
     edge = EdgeStore(tmp_path / "idx", "e")
     assert edge.ensure(DIM, meta) == meta and edge.ensure(DIM, {"other": "meta"}) == meta
     edge.close()
+
+
+def test_repository_records_of_two_writers_both_stay_and_one_can_be_forgotten(tmp_path):
+    client = QdrantClient(path=str(tmp_path / "shared"))
+    first, second = ServerStore(client, "c"), ServerStore(client, "c")
+    first.ensure(DIM, new_meta(DESCRIPTION))
+    stale = second.meta()  # read before the first writer records its repository
+    first.record_repo("alpha", {"chunks": 3})
+    second.record_repo("beta", {"chunks": 4})
+    second.set_meta(stale)  # a whole-metadata write from a stale copy keeps the records it does not name
+    assert first.meta()["repos"] == {"alpha": {"chunks": 3}, "beta": {"chunks": 4}}
+    first.forget_repo("alpha")
+    assert second.meta()["repos"] == {"beta": {"chunks": 4}}
+    check_compatible(second.meta(), DESCRIPTION, "c")
