@@ -80,10 +80,7 @@ def ensure_collection(store: Store, embedder: Embedder) -> dict:
 
 def remove_repo(store: Store, name: str) -> None:
     """Delete a repository's chunks and its record; an unknown name is refused with the names that exist."""
-    meta = store.meta() if store.exists() else {}
-    if name not in meta.get("repos", {}):
-        known = ", ".join(sorted(meta.get("repos", {}))) or "none"
-        raise CodesiftError(f"no repository {name!r} in index {store.collection!r} (indexed: {known})")
+    store.repo(name)
     store.delete_repo(name)
     store.forget_repo(name)
     store.flush()

@@ -51,15 +51,10 @@ class ServedIndex:
         return Searcher(self.embedder, self.store)
 
     def repos(self) -> dict[str, dict]:
-        """Indexed repositories by name, with what the indexer recorded (root, url, commit, indexed_at, files, chunks)."""
-        return dict(sorted(self.store.meta().get("repos", {}).items())) if self.store.exists() else {}
+        return self.store.repos()
 
     def repo(self, name: str) -> dict:
-        repos = self.repos()
-        if name not in repos:
-            known = ", ".join(repos) or "none yet"
-            raise CodesiftError(f"no repository {name!r} in index {self.settings.collection!r} (indexed: {known})")
-        return repos[name]
+        return self.store.repo(name)
 
     def owner_of(self, path: str, repo: str | None) -> str:
         """The repository whose index holds `path`: `repo` when given, else the only one that does."""

@@ -12,6 +12,7 @@ from functools import cached_property
 
 import streamlit as st
 
+from codesift.cli.context import model_for
 from codesift.config import Settings
 from codesift.embedding import Embedder, load_embedder
 from codesift.store import SearchFilter, Store, check_compatible, store_for
@@ -29,8 +30,7 @@ class IndexHandle:
     @property
     def model(self) -> str:
         """The model the index was built with, or the configured one for a new index."""
-        built_with = self.store.meta().get("embedder", {}).get("model") if self.store.exists() else None
-        return built_with or self.settings.model
+        return model_for(self.store, None, self.settings)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -43,8 +43,7 @@ class IndexHandle:
         return Searcher(self.embedder, self.store)
 
     def repos(self) -> dict[str, dict]:
-        """Indexed repositories by name, with what `Indexer` recorded (root, url, commit, indexed_at, files, …)."""
-        return dict(sorted(self.store.meta().get("repos", {}).items())) if self.store.exists() else {}
+        return self.store.repos()
 
     def languages(self, repo: str | None = None) -> list[str]:
         if not self.store.exists():

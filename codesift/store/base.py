@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
+from codesift.errors import CodesiftError
 from codesift.store.filters import SearchFilter
 from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
 
@@ -42,6 +43,17 @@ class Store(ABC):
 
     @abstractmethod
     def set_meta(self, meta: dict) -> None: ...
+
+    def repos(self) -> dict[str, dict]:
+        """Indexed repositories by name, with what the indexer recorded (root, url, commit, indexed_at, files, …)."""
+        return dict(sorted(self.meta().get("repos", {}).items())) if self.exists() else {}
+
+    def repo(self, name: str) -> dict:
+        """One repository's record; an unknown name is refused with the names that exist."""
+        repos = self.repos()
+        if name not in repos:
+            raise CodesiftError(f"no repository {name!r} in index {self.collection!r} (indexed: {', '.join(repos) or 'none'})")
+        return repos[name]
 
     def record_repo(self, name: str, info: dict) -> None:
         """Record (or replace) one repository's entry in the metadata, leaving the others as they are."""
