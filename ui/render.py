@@ -11,6 +11,7 @@ from codesift.errors import CodesiftError
 from retriever.search import SearchHit
 from ui.links import source_url
 
+ANY = "all"  # the filter choice that filters nothing
 TALL_HIT_LINES = 30  # longer hits scroll inside a box of this height
 LINE_PX = 21
 # Our language names that the highlighter spells differently.

@@ -15,10 +15,9 @@ from retriever import rag
 from retriever.llm import LLMSettings
 from retriever.rag import Source
 from ui.citations import link_citations, source_anchor
-from ui.render import errors_as_messages, hit_url, one_line, show_code
+from ui.render import ANY, errors_as_messages, hit_url, one_line, show_code
 from ui.resources import current_index
 
-ANY = "all"
 SETUP = """\
 **No LLM is configured**, so this page shows the sources a question finds but writes no answer (search works as usual).
 To get answers, point codesift at any OpenAI-compatible endpoint and restart `codesift ui`:

@@ -13,11 +13,10 @@ import streamlit as st
 from codesift.store import SearchFilter
 from retriever.code_query import find_similar
 from retriever.search import MODES, SearchHit
-from ui.render import errors_as_messages, show_hit
+from ui.render import ANY, errors_as_messages, show_hit
 from ui.resources import current_index
 
 TASK_LABELS = {"nl2code": "NL2Code", "code2code": "Code2Code", "techqa": "TechQA"}
-ANY = "all"
 
 
 @dataclass(frozen=True)
