@@ -26,7 +26,7 @@ from mcp_server.files import read_lines, relative_path
 from mcp_server.index import ServedIndex
 from mcp_server.progress import NotifyingProgress
 from retriever import code_query, rag
-from retriever.llm import LLMSettings
+from codesift.llm import LLMSettings
 
 MAX_K = 50
 

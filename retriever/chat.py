@@ -21,7 +21,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.llms.openai_like import OpenAILike
 
 from codesift.store import SearchFilter
-from retriever.llm import TEMPERATURE, LLMSettings, client_for, llm_errors
+from codesift.llm import TEMPERATURE, LLMSettings, client_for, llm_errors
 from retriever.rag import DEFAULT_BUDGET, DEFAULT_K, Answer, CountTokens, build_messages, build_sources
 from retriever.search import Searcher, SearchHit
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from codesift.store import SearchFilter
-from retriever.llm import LLMSettings, stream_chat
+from codesift.llm import LLMSettings, stream_chat
 from retriever.search import Searcher, SearchHit
 
 DEFAULT_K = 8

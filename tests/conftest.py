@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, and an isolated CODESIFT_HOME.
 
-Also the sample shop repository indexed into a CODESIFT_HOME, and local OpenAI-compatible LLM servers.
+Also the sample shop repository indexed into a CODESIFT_HOME, and local OpenAI-compatible LLM servers with
+settings for them.
 Helpers beside this file (`llm_server`, `beir_sets`, `shop_repo`) are importable from every test package.
 """
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from llm_server import FakeLLMServer
 from shop_repo import COLLECTION, write_shop
+
+from codesift.llm import LLMSettings
 
 
 @pytest.fixture(scope="session")
@@ -108,3 +111,9 @@ def make_llm_server():
 @pytest.fixture
 def llm_server(make_llm_server) -> FakeLLMServer:
     return make_llm_server()
+
+
+@pytest.fixture
+def llm(llm_server) -> LLMSettings:
+    """Settings for the local LLM server, with short timeouts and one retry."""
+    return LLMSettings(base_url=llm_server.base_url, model=llm_server.model, api_key="test-key", timeout=5, max_retries=1)

@@ -21,7 +21,7 @@ from codesift.cli.context import console, load_checked_embedder, settings_from, 
 from codesift.errors import CodesiftError, LLMUnavailableError
 from codesift.store import SearchFilter
 from retriever import rag
-from retriever.llm import CONFIGURE_HINT, LLMSettings
+from codesift.llm import CONFIGURE_HINT, LLMSettings
 from retriever.search import MODES, Searcher
 
 Repo = typer.Option(None, "--repo", help="Only this repository.")

@@ -40,7 +40,7 @@ def negatives(
 ) -> None:
     """Mine hard negatives for every row and label its difficulty."""
     from codesift.embedding import load_embedder
-    from retriever.llm import LLMSettings
+    from codesift.llm import LLMSettings
     from trainer.data.negatives import mine_negatives
     from trainer.data.rows import read_rows, write_rows
 

@@ -77,7 +77,7 @@ def synth(
 ) -> None:
     """Generate query/positive pairs from real code with an LLM, judge them, keep the relevant ones."""
     from codesift.cli.progress import progress_bar
-    from retriever.llm import LLMSettings
+    from codesift.llm import LLMSettings
     from trainer.data.leakage import LeakageGuard
     from trainer.data.synth.cache import ResponseCache
     from trainer.data.synth.client import SynthClient
@@ -156,7 +156,7 @@ def brainstorm(
     home: Path = options.Home,
 ) -> None:
     """Ask the LLM for new synthesis tasks; valid ones are added to the user catalog."""
-    from retriever.llm import LLMSettings
+    from codesift.llm import LLMSettings
     from trainer.data.synth.brainstorm import brainstorm as propose
     from trainer.data.leakage import LeakageGuard
     from trainer.data.synth.cache import ResponseCache

@@ -29,7 +29,7 @@ def mcp(
     from mcp_server.bounds import Limits
     from mcp_server.index import ServedIndex
     from mcp_server.server import build_server
-    from retriever.llm import LLMSettings
+    from codesift.llm import LLMSettings
 
     index = ServedIndex(settings_from(home, qdrant_url, collection, model), model)
     server = build_server(index, Limits(max_hit_bytes, max_result_bytes), LLMSettings())

@@ -10,7 +10,7 @@ import pytest
 from llm_server import FakeLLMServer, Reply
 
 from codesift.errors import LLMUnavailableError
-from retriever.llm import LLMSettings
+from codesift.llm import LLMSettings
 from trainer.data.rows import TrainingRow
 from trainer.data.synth.brainstorm import brainstorm
 from trainer.data.synth.cache import ResponseCache

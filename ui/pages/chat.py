@@ -12,7 +12,7 @@ import streamlit as st
 
 from codesift.store import SearchFilter
 from retriever import rag
-from retriever.llm import LLMSettings
+from codesift.llm import LLMSettings
 from retriever.rag import Source
 from ui.citations import link_citations, source_anchor
 from ui.render import ANY, errors_as_messages, hit_url, one_line, show_code

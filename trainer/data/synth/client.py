@@ -24,7 +24,7 @@ from typing import TypeVar
 import openai
 
 from codesift.errors import LLMUnavailableError
-from retriever.llm import NOT_THE_API, LLMSettings, llm_errors
+from codesift.llm import NOT_THE_API, LLMSettings, llm_errors
 from trainer.data.synth.cache import ResponseCache, request_key
 
 T = TypeVar("T")

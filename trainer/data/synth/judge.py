@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from retriever.llm import LLMSettings
+from codesift.llm import LLMSettings
 from trainer.data.rows import TrainingRow
 from trainer.data.synth.cache import ResponseCache
 from trainer.data.synth.client import RequestFailed, SynthClient, for_each

@@ -9,7 +9,7 @@ import pytest
 from llm_server import Reply
 
 from codesift.errors import CodesiftError, LLMNotConfiguredError, LLMUnavailableError
-from retriever.llm import LLMSettings, stream_chat
+from codesift.llm import LLMSettings, stream_chat
 
 MESSAGES = [{"role": "user", "content": "hello"}]
 

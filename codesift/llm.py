@@ -1,4 +1,4 @@
-"""The chat model behind `codesift ask` and `codesift chat`: settings, a streamed completion, one-line failures.
+"""The OpenAI-compatible chat endpoint for answers and data synthesis: settings, streaming, one-line failures.
 
 Any OpenAI-compatible endpoint works (Ollama, vLLM, llama.cpp server, OpenAI):
 
