@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import threading
 
-from codesift.cli.context import load_checked_embedder, store_for
 from codesift.config import Settings
 from codesift.embedding import Embedder
 from codesift.errors import CodesiftError, IndexBusyError
-from codesift.store import SearchFilter, Store
+from codesift.index_model import load_checked_embedder
+from codesift.store import SearchFilter, Store, store_for
 from indexer.pipeline import Indexer, IndexReport
 from indexer.progress import IndexProgress
 from indexer.sources import resolve_source

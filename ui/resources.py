@@ -12,7 +12,7 @@ from functools import cached_property
 
 import streamlit as st
 
-from codesift.cli.context import model_for
+from codesift.index_model import model_for
 from codesift.config import Settings
 from codesift.embedding import Embedder, load_embedder
 from codesift.store import SearchFilter, Store, check_compatible, store_for

@@ -13,10 +13,9 @@ import uuid
 import pytest
 from qdrant_shim import Fault, QdrantShim
 
-from codesift.cli.context import settings_from, store_for
 from codesift.config import Settings
 from codesift.errors import CodesiftError
-from codesift.store import SearchFilter, StorePoint, new_meta
+from codesift.store import SearchFilter, StorePoint, new_meta, store_for
 from codesift.store.retry import RetryPolicy
 from codesift.store.server import UPSERT_BATCH, ServerStore
 from codesift.store.sparse import bm25_document, bm25_query
@@ -129,7 +128,7 @@ def test_shards_and_replicas_come_from_the_environment(shim, tmp_path, monkeypat
     monkeypatch.setenv("CODESIFT_QDRANT_URL", shim.url)
     monkeypatch.setenv("CODESIFT_SHARDS", "4")
     monkeypatch.setenv("CODESIFT_REPLICAS", "2")
-    with store_for(settings_from(tmp_path, None, "c")) as store:
+    with store_for(Settings().with_overrides(home=tmp_path, collection="c")) as store:
         store.create(DIM, new_meta(DESCRIPTION))
     [body] = shim.bodies("create")
     assert (body["shard_number"], body["replication_factor"]) == (4, 2)
