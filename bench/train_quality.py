@@ -14,7 +14,7 @@ Steps, each skipped when its output already exists (an interrupted run resumes w
   3. negatives  → WORK/data/{mined,mbpp-train,java2cs-train}.jsonl
   4. train      → WORK/CONFIG/final for each config (trainer/configs/curriculum.yaml, flat.yaml)
   5. eval       → WORK/eval-CONFIG.json (+ .png), then WORK/train_quality.json
-Commands run as `python -m codesift` from this checkout.
+Commands run as `python -m cli` from this checkout.
 
 Usage: python bench/train_quality.py [--data ../shared/data] [--work bench/results/train-quality]
                                      [--configs curriculum flat] [--synth FILE]
@@ -47,7 +47,7 @@ def codesift(*args: str) -> float:
     """Run one codesift command from this checkout, streaming its output; returns its wall time in seconds."""
     print("$ codesift " + " ".join(args), flush=True)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "codesift", *args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "cli", *args], check=True, cwd=ROOT)
     return time.perf_counter() - started
 
 

@@ -19,6 +19,7 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from codesift.errors import CodesiftError
+from codesift.llm import LLMSettings
 from codesift.store import SearchFilter
 from mcp_server import results
 from mcp_server.bounds import Limits, bound_hits, cut_text
@@ -26,7 +27,6 @@ from mcp_server.files import read_lines, relative_path
 from mcp_server.index import ServedIndex
 from mcp_server.progress import NotifyingProgress
 from retriever import code_query, rag
-from codesift.llm import LLMSettings
 
 MAX_K = 50
 

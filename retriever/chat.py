@@ -20,8 +20,8 @@ from llama_index.core.query_engine import CustomQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.llms.openai_like import OpenAILike
 
-from codesift.store import SearchFilter
 from codesift.llm import TEMPERATURE, LLMSettings, client_for, llm_errors
+from codesift.store import SearchFilter
 from retriever.rag import DEFAULT_BUDGET, DEFAULT_K, Answer, CountTokens, build_messages, build_sources
 from retriever.search import Searcher, SearchHit
 

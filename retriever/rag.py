@@ -15,8 +15,8 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from codesift.store import SearchFilter
 from codesift.llm import LLMSettings, stream_chat
+from codesift.store import SearchFilter
 from retriever.search import Searcher, SearchHit
 
 DEFAULT_K = 8

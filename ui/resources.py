@@ -12,9 +12,9 @@ from functools import cached_property
 
 import streamlit as st
 
-from codesift.index_model import model_for
 from codesift.config import Settings
 from codesift.embedding import Embedder, load_embedder
+from codesift.index_model import model_for
 from codesift.store import SearchFilter, Store, check_compatible, store_for
 from retriever.search import Searcher
 

@@ -2,7 +2,7 @@
 
 The SDK client is async and its context managers must be entered and left by one task, so the session lives
 in a thread with its own event loop for as long as a fixture holds it; tests call through `list_tools` and
-`call`. The server runs as `python -m codesift mcp …` from this working tree, with a minimal environment
+`call`. The server runs as `python -m cli mcp …` from this working tree, with a minimal environment
 (the SDK's defaults plus what the test passes) and its stderr in a log file.
 """
 
@@ -24,7 +24,7 @@ QUIET_ENV = {"OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false", "HF_HUB_
 
 
 def server_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "codesift", "mcp", *args]
+    return [sys.executable, "-m", "cli", "mcp", *args]
 
 
 class McpProcess:

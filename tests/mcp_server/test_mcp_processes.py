@@ -54,7 +54,7 @@ async def search_over_http(url: str) -> tuple[set[str], dict]:
 def test_http_serves_an_index_built_by_codesift_index(tmp_path):
     root = write_shop(tmp_path / "src" / "shop")
     home = tmp_path / "home"
-    command = [sys.executable, "-m", "codesift", "index", str(root), "--name", "shop"]
+    command = [sys.executable, "-m", "cli", "index", str(root), "--name", "shop"]
     subprocess.run(command, cwd=REPO_ROOT, env=environment(home), check=True, capture_output=True, timeout=TIMEOUT)
     port = free_port()
     with (tmp_path / "server.stderr").open("w") as log:

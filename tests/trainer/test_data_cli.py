@@ -10,7 +10,7 @@ from pathlib import Path
 from beir_sets import write_beir
 from typer.testing import CliRunner
 
-from codesift.cli.main import cli
+from cli.main import cli
 from codesift.errors import CodesiftError
 from trainer.data.rows import read_rows, to_dataset
 

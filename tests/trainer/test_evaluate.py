@@ -7,9 +7,9 @@ import json
 from beir_sets import write_beir
 from typer.testing import CliRunner
 
-from codesift.cli.main import cli
-from trainer.evaluate import bm25_rankings, dense_rankings
+from cli.main import cli
 from codesift.evaluation import load_beir
+from trainer.evaluate import bm25_rankings, dense_rankings
 
 CORPUS = {
     "d1": "def read_json(path):\n    with open(path) as f:\n        return json.load(f)",

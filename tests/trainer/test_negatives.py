@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from codesift.cli.main import cli
+from cli.main import cli
 from trainer.data.difficulty import rank_difficulty
 from trainer.data.negatives import mine_negatives
 from trainer.data.rows import TrainingRow, read_rows, write_rows

@@ -13,7 +13,7 @@ from beir_sets import write_beir
 from llm_server import FakeLLMServer, Reply
 from typer.testing import CliRunner
 
-from codesift.cli.main import cli
+from cli.main import cli
 from codesift.errors import CodesiftError, LLMUnavailableError
 from trainer.data.rows import read_rows
 from trainer.data.synth.catalog import load_catalog

@@ -13,7 +13,7 @@ import yaml
 from transformers import TrainerCallback
 from typer.testing import CliRunner
 
-from codesift.cli.main import cli
+from cli.main import cli
 from codesift.embedding import load_embedder
 from codesift.errors import CodesiftError
 from trainer.backbone import load_backbone, trainable_parameters

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from codesift.llm import LLMSettings
 from codesift.store import SearchFilter
 from retriever import rag
-from codesift.llm import LLMSettings
 from retriever.rag import Source
 from ui.citations import link_citations, source_anchor
 from ui.render import ANY, errors_as_messages, hit_url, one_line, show_code

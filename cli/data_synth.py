@@ -13,8 +13,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from codesift.cli import options
-from codesift.cli.context import console, settings_from, stdout
+from cli import options
+from cli.context import console, settings_from, stdout
 from codesift.errors import CodesiftError
 
 if TYPE_CHECKING:
@@ -76,12 +76,12 @@ def synth(
     home: Path = options.Home,
 ) -> None:
     """Generate query/positive pairs from real code with an LLM, judge them, keep the relevant ones."""
-    from codesift.cli.progress import progress_bar
+    from cli.progress import progress_bar
     from codesift.llm import LLMSettings
     from trainer.data.leakage import LeakageGuard
     from trainer.data.synth.cache import ResponseCache
-    from trainer.data.synth.client import SynthClient
     from trainer.data.synth.catalog import load_catalog
+    from trainer.data.synth.client import SynthClient
     from trainer.data.synth.generate import plan, synthesize
     from trainer.data.synth.seeds import collect_seeds
 
@@ -157,8 +157,8 @@ def brainstorm(
 ) -> None:
     """Ask the LLM for new synthesis tasks; valid ones are added to the user catalog."""
     from codesift.llm import LLMSettings
-    from trainer.data.synth.brainstorm import brainstorm as propose
     from trainer.data.leakage import LeakageGuard
+    from trainer.data.synth.brainstorm import brainstorm as propose
     from trainer.data.synth.cache import ResponseCache
     from trainer.data.synth.catalog import append_tasks, load_catalog
     from trainer.data.synth.client import SynthClient

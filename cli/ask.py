@@ -16,12 +16,12 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from codesift.cli import options
-from codesift.cli.context import console, load_checked_embedder, settings_from, stdout, store_for
+from cli import options
+from cli.context import console, load_checked_embedder, settings_from, stdout, store_for
 from codesift.errors import CodesiftError, LLMUnavailableError
+from codesift.llm import CONFIGURE_HINT, LLMSettings
 from codesift.store import SearchFilter
 from retriever import rag
-from codesift.llm import CONFIGURE_HINT, LLMSettings
 from retriever.search import MODES, Searcher
 
 Repo = typer.Option(None, "--repo", help="Only this repository.")

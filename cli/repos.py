@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from codesift.cli import options
-from codesift.cli.context import console, settings_from, stdout, store_for
+from cli import options
+from cli.context import console, settings_from, stdout, store_for
 from codesift.store import SearchFilter
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from codesift.cli.context import console
+from cli.context import console
 from indexer.progress import IndexProgress
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from codesift.cli import options
-from codesift.cli.context import console, load_checked_embedder, settings_from, store_for
-from codesift.cli.progress import RichIndexProgress
+from cli import options
+from cli.context import console, load_checked_embedder, settings_from, store_for
+from cli.progress import RichIndexProgress
 
 
 def index(

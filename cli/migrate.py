@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli import options
-from codesift.cli.context import console, settings_from, store_for
-from codesift.cli.progress import progress_bar
+from cli import options
+from cli.context import console, settings_from, store_for
+from cli.progress import progress_bar
 from codesift.store.migrate import migrate as copy_index
 
 

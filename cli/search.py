@@ -12,8 +12,8 @@ from pathlib import Path
 import typer
 from rich.syntax import Syntax
 
-from codesift.cli import options
-from codesift.cli.context import load_checked_embedder, settings_from, stdout, store_for
+from cli import options
+from cli.context import load_checked_embedder, settings_from, stdout, store_for
 from codesift.embedding import TASKS
 from codesift.errors import CodesiftError
 from codesift.store import SearchFilter

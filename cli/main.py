@@ -7,17 +7,17 @@ import sys
 import click
 import typer
 
-from codesift.cli import ask as ask_cmd
-from codesift.cli import evaluate as evaluate_cmd
-from codesift.cli import index as index_cmd
-from codesift.cli import mcp as mcp_cmd
-from codesift.cli import migrate as migrate_cmd
-from codesift.cli import repos as repos_cmd
-from codesift.cli import search as search_cmd
-from codesift.cli import train as train_cmd
-from codesift.cli import ui as ui_cmd
-from codesift.cli.context import console
-from codesift.cli.data import data_app
+from cli import ask as ask_cmd
+from cli import evaluate as evaluate_cmd
+from cli import index as index_cmd
+from cli import mcp as mcp_cmd
+from cli import migrate as migrate_cmd
+from cli import repos as repos_cmd
+from cli import search as search_cmd
+from cli import train as train_cmd
+from cli import ui as ui_cmd
+from cli.context import console
+from cli.data import data_app
 from codesift.errors import CodesiftError
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Code search and RAG over your repositories.")

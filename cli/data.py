@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from codesift.cli import data_mine, data_negatives, data_stats, data_synth
+from cli import data_mine, data_negatives, data_stats, data_synth
 
 data_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build training data for the embedder.")
 data_app.command("mine")(data_mine.mine)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli.context import console, stdout
+from cli.context import console, stdout
 
 
 def train(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli import options
-from codesift.cli.context import console, settings_from
-from codesift.cli.progress import progress_bar
+from cli import options
+from cli.context import console, settings_from
+from cli.progress import progress_bar
 from codesift.embedding.tasks import TASKS
 from codesift.errors import CodesiftError
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli import options
-from codesift.cli.context import console, settings_from, stdout
+from cli import options
+from cli.context import console, settings_from, stdout
 
 
 def evaluate(

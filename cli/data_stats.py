@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli.context import stdout
+from cli.context import stdout
 from codesift.errors import CodesiftError
 
 

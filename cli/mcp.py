@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli import options
-from codesift.cli.context import console, settings_from
+from cli import options
+from cli.context import console, settings_from
 
 
 def mcp(
@@ -26,10 +26,10 @@ def mcp(
 ) -> None:
     """Serve the index to coding agents as MCP tools: search_code, find_similar, get_file_range, list_repos,
     index_repo, and ask when an LLM is configured (CODESIFT_LLM_BASE_URL, CODESIFT_LLM_MODEL)."""
+    from codesift.llm import LLMSettings
     from mcp_server.bounds import Limits
     from mcp_server.index import ServedIndex
     from mcp_server.server import build_server
-    from codesift.llm import LLMSettings
 
     index = ServedIndex(settings_from(home, qdrant_url, collection, model), model)
     server = build_server(index, Limits(max_hit_bytes, max_result_bytes), LLMSettings())

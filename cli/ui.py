@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from codesift.cli import options
-from codesift.cli.context import console
+from cli import options
+from cli.context import console
 
 
 def ui(
