@@ -30,7 +30,9 @@ demo: install
 	$(BIN)/codesift search "parse an email address into name and address parts" --repo email -k 3
 	$(BIN)/codesift search "refuse a git URL that uses a dangerous transport" --repo codesift --path "indexer/**" -k 3
 
+# The layering contract first (pyproject.toml, [tool.importlinter]): an import that runs upward fails here.
 test: install browser
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 bench: install
