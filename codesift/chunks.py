@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
-# Bump when chunk boundaries or the embedded text change: indexes built with
-# another version must be rebuilt, and the store refuses to mix them.
-CHUNKER_VERSION = 1
+from codesift.identifiers import path_terms
+
+# Bump when chunk boundaries, the embedded text or the payload the retriever relies on change: indexes
+# built with another version must be rebuilt, and the store refuses to mix them.
+# 2: every chunk carries `name` (a definition's own name, lower case) and `path_terms`.
+CHUNKER_VERSION = 2
 
 KINDS = ("function", "method", "class", "module", "section", "text")
+DEFINITION_KINDS = ("function", "method", "class")
 
 
 def text_hash(text: str) -> str:
@@ -53,8 +57,15 @@ class Chunk:
     def embed_text(self) -> str:
         return f"{self.header()}\n{self.code}"
 
+    @property
+    def name(self) -> str:
+        """A definition's own name, lower case (`Router.add_route` → `add_route`); "" for other chunks."""
+        return self.symbol.rsplit(".", 1)[-1].lower() if self.kind in DEFINITION_KINDS else ""
+
     def to_payload(self) -> dict:
         payload = asdict(self)
         payload.update(payload.pop("extra"))
         payload["content_hash"] = self.content_hash
+        payload["name"] = self.name
+        payload["path_terms"] = path_terms(self.path)
         return payload

@@ -1,28 +1,14 @@
 """In-memory BM25 (bm25s) over code-aware tokens, for hard-negative mining and the evaluation baseline.
 
-Identifiers are split the way people search for them: `parseHTTPHeader_v2`
-gives `parse`, `http`, `header`, `v2`, plus the whole identifier.
+Identifiers are split the way people search for them (`codesift.identifiers.code_tokens`).
 """
 
 from __future__ import annotations
 
-import re
-
 import bm25s
 import numpy as np
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
-_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-
-
-def code_tokens(text: str) -> list[str]:
-    tokens: list[str] = []
-    for identifier in _IDENTIFIER.findall(text):
-        parts = [p.lower() for p in _PART.findall(identifier)]
-        tokens.extend(parts)
-        if len(parts) > 1:
-            tokens.append(identifier.lower())
-    return tokens
+from codesift.identifiers import code_tokens
 
 
 class BM25Index:
