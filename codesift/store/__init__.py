@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from codesift.store.base import Store
 from codesift.store.filters import SearchFilter
 from codesift.store.meta import check_compatible, new_meta
-from codesift.store.records import Hit, SparseVec, StorePoint
+from codesift.store.records import Hit, SparseVec, StorePoint, VectorQuery
 
 if TYPE_CHECKING:
     from codesift.config import Settings
@@ -48,4 +48,6 @@ def store_for(settings: Settings) -> Store:
     )
 
 
-__all__ = ["Hit", "SearchFilter", "SparseVec", "Store", "StorePoint", "check_compatible", "new_meta", "open_store", "store_for"]
+__all__ = [
+    "Hit", "SearchFilter", "SparseVec", "Store", "StorePoint", "VectorQuery", "check_compatible", "new_meta", "open_store", "store_for",
+]

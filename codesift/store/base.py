@@ -9,17 +9,17 @@ keyword indexes on the filterable payload fields, and collection metadata.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from codesift.errors import CodesiftError
 from codesift.store.filters import SearchFilter
-from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
+from codesift.store.records import Hit, SparseVec, StorePoint, VectorQuery
 
 DENSE = "dense"
 SPARSE = "bm25"
-KEYWORD_FIELDS = ("repo", "language", "path", "kind", "dirs", "symbol")
+KEYWORD_FIELDS = ("repo", "language", "path", "kind", "dirs", "symbol", "name", "path_terms")
 POST_FILTER_OVERSAMPLE = 8
-RRF_K = 60  # the usual reciprocal-rank-fusion constant
 
 
 class Store(ABC):
@@ -92,22 +92,8 @@ class Store(ABC):
         """Chunk counts per value of a keyword field (e.g. the languages of a repo), most frequent first."""
 
     @abstractmethod
-    def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]: ...
-
-    @abstractmethod
-    def _query_sparse(self, vector: SparseVec, search_filter: SearchFilter, limit: int) -> list[Hit]: ...
-
-    @abstractmethod
-    def _query_hybrid(
-        self,
-        dense: list[float],
-        sparse: SparseVec,
-        search_filter: SearchFilter,
-        limit: int,
-        candidates: int,
-        weights: tuple[float, float],
-    ) -> HybridHits:
-        """In one round trip: weighted RRF fusion of the dense and sparse top-`candidates`, and both lists."""
+    def _query_batch(self, queries: list[VectorQuery]) -> list[list[Hit]]:
+        """The answers to several searches, sent in one round trip (no BM25 vector is empty here)."""
 
     @abstractmethod
     def retrieve(self, ids: list[str]) -> list[Hit]: ...
@@ -124,47 +110,23 @@ class Store(ABC):
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def search_batch(self, queries: Sequence[VectorQuery]) -> list[list[Hit]]:
+        """Several searches in one round trip to the engine, each answer best first.
+
+        A path glob is checked on the results, so such a search asks the engine for more and keeps the
+        matches; an empty BM25 vector (a query with no words) finds nothing.
+        """
+        answers: list[list[Hit]] = [[] for _ in queries]
+        sent = [(i, q) for i, q in enumerate(queries) if q.using != SPARSE or q.vector.indices]
+        requests = [
+            replace(q, limit=q.limit * POST_FILTER_OVERSAMPLE) if q.search_filter.needs_post_filter() else q for _, q in sent
+        ]
+        for (i, query), hits in zip(sent, self._query_batch(requests) if requests else []):
+            answers[i] = [h for h in hits if query.search_filter.accepts(h.payload)][: query.limit]
+        return answers
+
     def search_dense(self, vector, search_filter: SearchFilter | None = None, limit: int = 10) -> list[Hit]:
-        return self._post_filtered(self._query_dense, list(map(float, vector)), search_filter, limit)
+        return self.search_batch([VectorQuery(DENSE, list(map(float, vector)), search_filter or SearchFilter(), limit)])[0]
 
     def search_sparse(self, vector: SparseVec, search_filter: SearchFilter | None = None, limit: int = 10) -> list[Hit]:
-        return self._post_filtered(self._query_sparse, vector, search_filter, limit)
-
-    def search_hybrid(
-        self,
-        dense,
-        sparse: SparseVec,
-        search_filter: SearchFilter | None = None,
-        limit: int = 10,
-        candidates: int = 50,
-        weights: tuple[float, float] = (1.0, 1.0),
-    ) -> HybridHits:
-        """Dense + BM25 fused with reciprocal rank fusion by the engine.
-
-        `weights` (dense, sparse) follow Qdrant: a list's rank is divided by its weight, so a larger
-        weight flattens that list's order.
-        The candidate lists come back too, so callers can say which signal found what.
-        """
-        search_filter = search_filter or SearchFilter()
-        dense = list(map(float, dense))
-        if not sparse.indices:
-            hits = self.search_dense(dense, search_filter, max(limit, candidates))
-            return HybridHits(hits[:limit], hits, [])
-        if not search_filter.needs_post_filter():
-            return self._query_hybrid(dense, sparse, search_filter, limit, candidates, weights)
-        oversampled = self._query_hybrid(
-            dense, sparse, search_filter, limit * POST_FILTER_OVERSAMPLE, candidates * POST_FILTER_OVERSAMPLE, weights
-        )
-        keep = search_filter.accepts
-        return HybridHits(
-            [h for h in oversampled.fused if keep(h.payload)][:limit],
-            [h for h in oversampled.dense if keep(h.payload)][:candidates],
-            [h for h in oversampled.sparse if keep(h.payload)][:candidates],
-        )
-
-    def _post_filtered(self, query, vector, search_filter: SearchFilter | None, limit: int) -> list[Hit]:
-        search_filter = search_filter or SearchFilter()
-        if not search_filter.needs_post_filter():
-            return query(vector, search_filter, limit)
-        hits = query(vector, search_filter, limit * POST_FILTER_OVERSAMPLE)
-        return [h for h in hits if search_filter.accepts(h.payload)][:limit]
+        return self.search_batch([VectorQuery(SPARSE, vector, search_filter or SearchFilter(), limit)])[0]

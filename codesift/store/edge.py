@@ -19,22 +19,26 @@ from pathlib import Path
 import qdrant_edge as q
 
 from codesift.errors import CodesiftError, IndexBusyError
-from codesift.store.base import DENSE, KEYWORD_FIELDS, RRF_K, SPARSE, Store
+from codesift.store.base import DENSE, KEYWORD_FIELDS, SPARSE, Store
 from codesift.store.filters import SearchFilter
 from codesift.store.meta import damaged, meta_problem
-from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
+from codesift.store.records import Hit, SparseVec, StorePoint, VectorQuery
 
 SCROLL_PAGE = 2048
 EXACT = q.SearchParams(exact=True)  # below a few hundred thousand chunks exact search is fast enough
 
 
-def _filter(search_filter: SearchFilter, only=None) -> q.Filter | None:
-    """The filter's conditions; with `only` (scored points), also restricted to those points."""
+def _filter(search_filter: SearchFilter) -> q.Filter | None:
     must = [q.FieldCondition(k, match=q.MatchValue(v)) for k, v in search_filter.exact_conditions().items()]
-    if only is not None:
-        must.append(q.HasIdCondition({p.id for p in only}))
+    must += [q.FieldCondition(k, match=q.MatchAny(list(values))) for k, values in search_filter.match_any]
     must_not = [q.HasIdCondition(set(search_filter.exclude_ids))] if search_filter.exclude_ids else None
     return q.Filter(must=must, must_not=must_not) if must or must_not else None
+
+
+def _vector(query: VectorQuery):
+    if query.using == SPARSE:
+        return q.SparseVector(query.vector.indices, query.vector.values)
+    return query.vector
 
 
 def _hits(points) -> list[Hit]:
@@ -178,51 +182,18 @@ class EdgeStore(Store):
         response = self.shard.facet(q.FacetRequest(key=field, filter=_filter(search_filter or SearchFilter()), limit=limit, exact=True))
         return {str(hit.value): hit.count for hit in response.hits}
 
-    def _request(self, query, search_filter: SearchFilter, limit: int, prefetches=None) -> q.QueryRequest:
-        return q.QueryRequest(
-            limit=limit,
-            query=query,
-            prefetches=prefetches,
-            filter=_filter(search_filter),
-            with_payload=True,
-            params=None if prefetches else EXACT,
-        )
-
-    def _query(self, query, search_filter: SearchFilter, limit: int) -> list[Hit]:
-        return _hits(self.shard.query(self._request(query, search_filter, limit)))
-
-    def _query_hybrid(
-        self,
-        dense: list[float],
-        sparse: SparseVec,
-        search_filter: SearchFilter,
-        limit: int,
-        candidates: int,
-        weights: tuple[float, float],
-    ) -> HybridHits:
-        dense_query = q.Query.Nearest(dense, using=DENSE)
-        sparse_query = q.Query.Nearest(q.SparseVector(sparse.indices, sparse.values), using=SPARSE)
-        dense_hits, sparse_hits = self.shard.query_batch(
-            q.QueryBatchRequest(
-                [self._request(dense_query, search_filter, candidates), self._request(sparse_query, search_filter, candidates)]
+    def _query_batch(self, queries: list[VectorQuery]) -> list[list[Hit]]:
+        requests = [
+            q.QueryRequest(
+                limit=query.limit,
+                query=q.Query.Nearest(_vector(query), using=query.using),
+                filter=_filter(query.search_filter),
+                with_payload=True,
+                params=EXACT,
             )
-        )
-        # Fuse in the engine over exactly those candidates: re-scoring them by id is cheap, a second scan is not.
-        prefetches = [
-            q.Prefetch(candidates, query=dense_query, filter=_filter(search_filter, dense_hits), params=EXACT),
-            q.Prefetch(candidates, query=sparse_query, filter=_filter(search_filter, sparse_hits)),
+            for query in queries
         ]
-        fused = self.shard.query(self._request(q.Fusion.Rrf(RRF_K, weights=list(weights)), search_filter, limit, prefetches))
-        return HybridHits(_hits(fused), _hits(dense_hits), _hits(sparse_hits))
-
-    def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]:
-        return self._query(q.Query.Nearest(vector, using=DENSE), search_filter, limit)
-
-    def _query_sparse(self, vector: SparseVec, search_filter: SearchFilter, limit: int) -> list[Hit]:
-        if not vector.indices:
-            return []
-        sparse = q.SparseVector(vector.indices, vector.values)
-        return self._query(q.Query.Nearest(sparse, using=SPARSE), search_filter, limit)
+        return [_hits(points) for points in self.shard.query_batch(q.QueryBatchRequest(requests))]
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
         return [Hit(str(r.id), 0.0, r.payload or {}) for r in self.shard.retrieve(list(ids), True, False)]

@@ -1,4 +1,4 @@
-"""Search filters (repo, language, path glob, kind) and the path glob matching both backends share.
+"""Search filters (repo, language, path glob, kind, any-of values) and the path glob matching both backends share.
 
 Qdrant has no glob match: the glob's literal leading directories become an
 exact match on the indexed `dirs` payload (every ancestor directory of a
@@ -47,6 +47,7 @@ class SearchFilter:
     path_glob: str | None = None
     kind: str | None = None
     exclude_ids: tuple[str, ...] = ()
+    match_any: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (keyword field, values): the field holds one of them
 
     def exact_conditions(self) -> dict[str, str]:
         """Payload key → value conditions a backend can match exactly."""

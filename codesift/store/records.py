@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from codesift.store.filters import SearchFilter
+
 
 @dataclass(frozen=True)
 class SparseVec:
@@ -26,10 +28,11 @@ class Hit:
     payload: dict = field(default_factory=dict)
 
 
-@dataclass
-class HybridHits:
-    """A fused ranking and the two candidate lists it was fused from."""
+@dataclass(frozen=True)
+class VectorQuery:
+    """One nearest-neighbour search: over the dense vectors (`using="dense"`) or the BM25 ones (`"bm25"`)."""
 
-    fused: list[Hit]
-    dense: list[Hit]
-    sparse: list[Hit]
+    using: str
+    vector: list[float] | SparseVec
+    search_filter: SearchFilter = SearchFilter()
+    limit: int = 10

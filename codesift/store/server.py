@@ -18,9 +18,9 @@ from qdrant_client import QdrantClient
 from qdrant_client import models as m
 
 from codesift.errors import CodesiftError
-from codesift.store.base import DENSE, KEYWORD_FIELDS, RRF_K, SPARSE, Store
+from codesift.store.base import DENSE, KEYWORD_FIELDS, SPARSE, Store
 from codesift.store.filters import SearchFilter
-from codesift.store.records import Hit, HybridHits, SparseVec, StorePoint
+from codesift.store.records import Hit, SparseVec, StorePoint, VectorQuery
 from codesift.store.retry import RetryPolicy, call_with_retries
 
 SCROLL_PAGE = 1024
@@ -40,6 +40,7 @@ def _flattened(meta: dict) -> dict:
 
 def _filter(search_filter: SearchFilter) -> m.Filter | None:
     must = [m.FieldCondition(key=k, match=m.MatchValue(value=v)) for k, v in search_filter.exact_conditions().items()]
+    must += [m.FieldCondition(key=k, match=m.MatchAny(any=list(values))) for k, values in search_filter.match_any]
     must_not = [m.HasIdCondition(has_id=list(search_filter.exclude_ids))] if search_filter.exclude_ids else None
     return m.Filter(must=must or None, must_not=must_not) if must or must_not else None
 
@@ -237,51 +238,19 @@ class ServerStore(Store):
         )
         return {str(hit.value): hit.count for hit in response.hits}
 
-    def _query(self, query, using: str, search_filter: SearchFilter, limit: int) -> list[Hit]:
-        response = self._call(
-            f"search {self.collection!r}",
-            self.client.query_points,
-            self.collection,
-            query=query,
-            using=using,
-            query_filter=_filter(search_filter),
-            limit=limit,
-            with_payload=True,
-        )
-        return _hits(response.points)
-
-    def _query_dense(self, vector: list[float], search_filter: SearchFilter, limit: int) -> list[Hit]:
-        return self._query(vector, DENSE, search_filter, limit)
-
-    def _query_sparse(self, vector: SparseVec, search_filter: SearchFilter, limit: int) -> list[Hit]:
-        if not vector.indices:
-            return []
-        return self._query(m.SparseVector(indices=vector.indices, values=vector.values), SPARSE, search_filter, limit)
-
-    def _query_hybrid(
-        self,
-        dense: list[float],
-        sparse: SparseVec,
-        search_filter: SearchFilter,
-        limit: int,
-        candidates: int,
-        weights: tuple[float, float],
-    ) -> HybridHits:
-        condition = _filter(search_filter)
-        sparse_vector = m.SparseVector(indices=sparse.indices, values=sparse.values)
-        prefetch = [
-            m.Prefetch(query=dense, using=DENSE, filter=condition, limit=candidates),
-            m.Prefetch(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates),
-        ]
+    def _query_batch(self, queries: list[VectorQuery]) -> list[list[Hit]]:
         requests = [
-            m.QueryRequest(query=m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=list(weights))), prefetch=prefetch, filter=condition, limit=limit, with_payload=True),
-            m.QueryRequest(query=dense, using=DENSE, filter=condition, limit=candidates, with_payload=True),
-            m.QueryRequest(query=sparse_vector, using=SPARSE, filter=condition, limit=candidates, with_payload=True),
+            m.QueryRequest(
+                query=m.SparseVector(indices=q.vector.indices, values=q.vector.values) if q.using == SPARSE else q.vector,
+                using=q.using,
+                filter=_filter(q.search_filter),
+                limit=q.limit,
+                with_payload=True,
+            )
+            for q in queries
         ]
-        fused, dense_hits, sparse_hits = self._call(
-            f"search {self.collection!r}", self.client.query_batch_points, self.collection, requests=requests
-        )
-        return HybridHits(_hits(fused.points), _hits(dense_hits.points), _hits(sparse_hits.points))
+        responses = self._call(f"search {self.collection!r}", self.client.query_batch_points, self.collection, requests=requests)
+        return [_hits(response.points) for response in responses]
 
     def retrieve(self, ids: list[str]) -> list[Hit]:
         records = self._call(f"read points of {self.collection!r}", self.client.retrieve, self.collection, ids=list(ids))

@@ -15,6 +15,7 @@ from qdrant_shim import Fault, QdrantShim
 
 from codesift.config import Settings
 from codesift.errors import CodesiftError
+from codesift.store.base import KEYWORD_FIELDS
 from codesift.store import SearchFilter, StorePoint, new_meta, store_for
 from codesift.store.retry import RetryPolicy
 from codesift.store.server import UPSERT_BATCH, ServerStore
@@ -121,7 +122,7 @@ def test_create_sends_the_shard_layout_and_survives_a_lost_answer(shim):
         [body] = shim.bodies("create")  # the retry found the collection made instead of failing on "exists"
         assert (body["shard_number"], body["replication_factor"]) == (3, 2)
         assert store.meta()["embedder"] == DESCRIPTION
-        assert {b["field_name"] for b in shim.bodies("index")} == {"repo", "language", "path", "kind", "dirs", "symbol"}
+        assert {b["field_name"] for b in shim.bodies("index")} == set(KEYWORD_FIELDS)
 
 
 def test_shards_and_replicas_come_from_the_environment(shim, tmp_path, monkeypatch):

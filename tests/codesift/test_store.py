@@ -10,8 +10,10 @@ from qdrant_client import QdrantClient
 from codesift.chunks import CHUNKER_VERSION
 from codesift.errors import CodesiftError, IndexBusyError, ModelMismatchError
 from codesift.store import SearchFilter, StorePoint, check_compatible, new_meta
+from codesift.store.base import DENSE, SPARSE
 from codesift.store.edge import EdgeStore
 from codesift.store.filters import ancestor_dirs, literal_dir_prefix, path_matches
+from codesift.store.records import VectorQuery
 from codesift.store.server import ServerStore
 from codesift.store.sparse import bm25_document, bm25_query
 
@@ -80,17 +82,25 @@ def test_bm25_splits_code_identifiers():
     assert set(bm25_query("render invoice pdf bytes").indices) <= document
 
 
-def test_hybrid_fuses_both_lists_and_weights_shift_the_order(store):
-    # dense prefers point 1 (parse json file); BM25 for "http server handler" prefers point 3.
+def test_one_batch_answers_dense_bm25_and_any_of_searches(store):
     dense, sparse = [1, 0, 0, 0], bm25_query("http server handler")
-    even = store.search_hybrid(dense, sparse, limit=5, candidates=5)
-    assert _ns(even.dense)[0] == 1 and _ns(even.sparse)[0] == 3
-    assert {1, 3} <= set(_ns(even.fused))
-    # With 3 candidates per list, point 3 is only in the BM25 list and point 1 only in the dense one.
-    assert _ns(store.search_hybrid(dense, sparse, limit=1, candidates=3, weights=(5.0, 1.0)).fused) == [1]
-    assert _ns(store.search_hybrid(dense, sparse, limit=1, candidates=3, weights=(1.0, 5.0)).fused) == [3]
-    only_src = store.search_hybrid(dense, sparse, SearchFilter(path_glob="src/**"), limit=5, candidates=5)
-    assert only_src.fused and all(h.payload["path"].startswith("src/") for h in only_src.fused + only_src.dense)
+    by_meaning, by_words, by_kind, nothing = store.search_batch(
+        [
+            VectorQuery(DENSE, dense, limit=3),
+            VectorQuery(SPARSE, sparse, limit=3),
+            VectorQuery(DENSE, dense, SearchFilter(match_any=(("kind", ("section", "class")),)), limit=3),
+            VectorQuery(SPARSE, bm25_query(""), limit=3),
+        ]
+    )
+    assert _ns(by_meaning) == [1, 2, 5] and _ns(by_words)[0] == 3
+    assert _ns(by_kind) == [4] and nothing == []
+    [only_src] = store.search_batch([VectorQuery(DENSE, dense, SearchFilter(path_glob="src/**"), limit=5)])
+    assert set(_ns(only_src)) == {1, 2, 3}
+
+
+def test_any_of_matches_list_fields(store):
+    [under_core] = store.search_batch([VectorQuery(DENSE, [1, 0, 0, 0], SearchFilter(match_any=(("dirs", ("src/core", "nowhere")),)))])
+    assert _ns(under_core) == [3]
 
 
 def test_upsert_same_id_never_duplicates(store):
