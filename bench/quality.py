@@ -2,8 +2,8 @@
 
 Each set's corpus is embedded into a fresh embedded index (one point per
 document, the task's prefixes) and queried the way `codesift search` does:
-dense (task-prefixed query), Qdrant BM25, and hybrid (both fused with RRF in
-the engine). Plain bm25s (English stopwords) is measured in the same run as a
+dense (task-prefixed query), Qdrant BM25, and hybrid (`Searcher.search`: both
+lists and the ranking stage). Plain bm25s (English stopwords) is measured in the same run as a
 reference. Prints nDCG@10, MRR@10 and Recall@10 per set and mode, and the
 average over the four NL→code sets.
 
@@ -26,7 +26,7 @@ from codesift.evaluation import evaluate_rankings, load_beir
 from codesift.store import StorePoint, new_meta
 from codesift.store.edge import EdgeStore
 from codesift.store.sparse import bm25_document, bm25_query
-from retriever.search import CANDIDATES, HYBRID_WEIGHTS
+from retriever.search import Searcher
 
 SETS = ["cosqa-dev", "humaneval", "mbpp-test", "concode-dev", "java2cs-valid"]
 NL2CODE_AVERAGE = ["cosqa-dev", "humaneval", "mbpp-test", "concode-dev"]
@@ -47,31 +47,34 @@ def bm25s_rankings(beir) -> dict[str, list[str]]:
     return {q: [doc_ids[i] for i in row] for q, row in zip(query_ids, results)}
 
 
-def engine_rankings(beir, embedder, directory: Path, weight_grid=(HYBRID_WEIGHTS,)) -> dict[str, dict[str, list[str]]]:
-    """Rankings per mode: "bm25", "dense", and "hybrid" (HYBRID_WEIGHTS) or "hybrid w_dense:w_sparse" per grid point."""
+def engine_rankings(beir, embedder, directory: Path) -> dict[str, dict[str, list[str]]]:
+    """Rankings per mode: "bm25" and "dense" (the engine's lists) and "hybrid" (`Searcher.search`, ranking included).
+
+    Each document is a chunk of its own file (path = its id), so file-level signals treat documents alike.
+    """
     doc_ids = list(beir.corpus)
     texts = [beir.corpus[d] for d in doc_ids]
     vectors = embedder.encode_documents(texts, task=beir.task, batch_size=64)
     with EdgeStore(directory, beir.name) as store:
         store.create(embedder.dim, new_meta(embedder.describe()))
         points = [
-            StorePoint(str(uuid.uuid5(uuid.NAMESPACE_URL, d)), v.tolist(), bm25_document(t), {"doc_id": d})
+            StorePoint(str(uuid.uuid5(uuid.NAMESPACE_URL, d)), v.tolist(), bm25_document(t), _payload(beir.name, d, t))
             for d, v, t in zip(doc_ids, vectors, texts)
         ]
         for start in range(0, len(points), 1024):
             store.upsert(points[start : start + 1024])
-        query_ids = list(beir.queries)
-        query_vectors = embedder.encode_queries([beir.queries[q] for q in query_ids], task=beir.task, batch_size=64)
-        rankings: dict[str, dict[str, list[str]]] = {"bm25": {}, "dense": {}}
-        for q, vector in zip(query_ids, query_vectors):
-            sparse = bm25_query(beir.queries[q])
-            for weights in weight_grid:
-                both = store.search_hybrid(vector, sparse, None, K, candidates=CANDIDATES, weights=weights)
-                name = "hybrid" if weights == HYBRID_WEIGHTS else f"hybrid {weights[0]:g}:{weights[1]:g}"
-                rankings.setdefault(name, {})[q] = [h.payload["doc_id"] for h in both.fused]
-            rankings["dense"][q] = [h.payload["doc_id"] for h in both.dense[:K]]
-            rankings["bm25"][q] = [h.payload["doc_id"] for h in both.sparse[:K]]
+        searcher = Searcher(embedder, store)
+        rankings: dict[str, dict[str, list[str]]] = {"bm25": {}, "dense": {}, "hybrid": {}}
+        for q, text in beir.queries.items():
+            vector = embedder.encode_query(text, task=beir.task)
+            rankings["dense"][q] = [h.payload["doc_id"] for h in store.search_dense(vector, limit=K)]
+            rankings["bm25"][q] = [h.payload["doc_id"] for h in store.search_sparse(bm25_query(text), limit=K)]
+            rankings["hybrid"][q] = [h.path for h in searcher.search(text, task=beir.task, k=K)]
     return rankings
+
+
+def _payload(set_name: str, doc_id: str, text: str) -> dict:
+    return {"repo": set_name, "path": doc_id, "doc_id": doc_id, "start_line": 1, "end_line": text.count("\n") + 1, "code": text}
 
 
 def main() -> None:

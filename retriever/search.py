@@ -1,25 +1,26 @@
-"""Search an index: dense, BM25 or hybrid (RRF in the engine), windows collapsed, optional reranking.
+"""Search an index: candidates from the retrievers, the ranking stage, whole definitions, optional reranking.
 
 `SearchHit.to_json()` is the contract of `codesift search --json`:
 `{repo, path, start_line, end_line, symbol, language, kind, score, code}`,
-plus `signals` (which of dense / bm25 found the hit).
+plus `signals` (which of dense / bm25 / name / path found the hit).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from codesift.embedding import Embedder
-from codesift.store import Hit, SearchFilter, Store
+from codesift.store import SearchFilter, Store
 from codesift.store.sparse import bm25_query
+from retriever import ranking
+from retriever.candidates import gather
+from retriever.ranking import DEFAULT_WEIGHTS, Candidate, RankingWeights
+from retriever.spans import whole_definitions
 
 MODES = ("dense", "bm25", "hybrid")
-CANDIDATES = 50  # per signal, before fusion
-# RRF weights (dense, BM25), chosen on training data only (bench/tune_fusion.py, docs/benchmarks.md).
-# Qdrant scores a list's item at position p as 1 / ((p + 1) / weight + k - 1): a larger weight flattens
-# that list's order. (1, 10) keeps dense's ranking and lifts whatever BM25 also found in its top list.
-HYBRID_WEIGHTS = (1.0, 10.0)
-WINDOW_OVERFETCH = 3  # windows of one long chunk may fill several slots before collapsing
+CANDIDATES = 50  # per retriever, before ranking
+WINDOW_OVERFETCH = 3  # windows of one long chunk may fill several slots before they become one candidate
+FILE_CHUNKS = 3  # chunks shown per file in the file view
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class SearchHit:
     id: str = ""
 
     @classmethod
-    def from_store(cls, hit: Hit, signals: tuple[str, ...] = ()) -> "SearchHit":
-        p = hit.payload
+    def from_candidate(cls, candidate: Candidate) -> "SearchHit":
+        p = candidate.payload
         return cls(
             repo=p["repo"],
             path=p["path"],
@@ -47,10 +48,10 @@ class SearchHit:
             symbol=p.get("symbol", ""),
             language=p.get("language", ""),
             kind=p.get("kind", ""),
-            score=round(hit.score, 6),
+            score=round(candidate.score, 6),
             code=p.get("code", ""),
-            signals=signals,
-            id=hit.id,
+            signals=tuple(sorted(candidate.found_by)),
+            id=candidate.hit.id,
         )
 
     @property
@@ -64,32 +65,27 @@ class SearchHit:
         return data
 
 
-def _chunk_key(hit: Hit) -> tuple:
-    """Windows cut from one chunk share a key; every other chunk is its own."""
-    span = hit.payload.get("span")
-    return (hit.payload["repo"], hit.payload["path"], *span) if span else (hit.id,)
+@dataclass(frozen=True)
+class FileHit:
+    """One file of the file view: its score and its best chunks."""
 
+    repo: str
+    path: str
+    score: float
+    hits: tuple[SearchHit, ...]
 
-def collapse_windows(hits: list[Hit], signals: dict[str, tuple[str, ...]]) -> list[SearchHit]:
-    """Keep the best window of each chunk (hits arrive best first); its signals are the union of its windows'."""
-    best: dict[tuple, SearchHit] = {}
-    for hit in hits:
-        key = _chunk_key(hit)
-        if key not in best:
-            best[key] = SearchHit.from_store(hit, signals.get(hit.id, ()))
-        else:
-            merged = tuple(sorted(set(best[key].signals) | set(signals.get(hit.id, ()))))
-            best[key] = replace(best[key], signals=merged)
-    return list(best.values())
+    def to_json(self) -> dict:
+        return {"repo": self.repo, "path": self.path, "score": self.score, "hits": [h.to_json() for h in self.hits]}
 
 
 class Searcher:
-    """Query → hits, over one embedder and one store; an optional reranker reorders the top candidates."""
+    """Query → hits, over one embedder and one store; an optional reranker reorders the top hits."""
 
-    def __init__(self, embedder: Embedder, store: Store, reranker=None):
+    def __init__(self, embedder: Embedder, store: Store, reranker=None, weights: RankingWeights = DEFAULT_WEIGHTS):
         self.embedder = embedder
         self.store = store
         self.reranker = reranker
+        self.weights = weights
 
     def search(
         self,
@@ -100,30 +96,38 @@ class Searcher:
         search_filter: SearchFilter | None = None,
         k: int = 10,
     ) -> list[SearchHit]:
+        wanted = k * (3 if self.reranker else 1)
+        profile, candidates = self._candidates(query, task, mode, search_filter, wanted)
+        ranked = ranking.rank(candidates, profile, wanted, self.weights)
+        hits = [SearchHit.from_candidate(c) for c in whole_definitions(self.store, ranked)]
+        if self.reranker is not None:
+            hits = self.reranker.rerank(query, hits)
+        return hits[:k]
+
+    def search_files(
+        self,
+        query: str,
+        *,
+        task: str = "nl2code",
+        mode: str = "hybrid",
+        search_filter: SearchFilter | None = None,
+        k: int = 10,
+        per_file: int = FILE_CHUNKS,
+    ) -> list[FileHit]:
+        """The k best files for the query, each with its best chunks."""
+        profile, candidates = self._candidates(query, task, mode, search_filter, k * per_file)
+        files = ranking.rank_files(candidates, profile, k, per_file, self.weights)
+        shown = {c.hit.id: c for c in whole_definitions(self.store, [c for f in files for c in f.chunks])}
+        return [
+            FileHit(f.repo, f.path, round(f.score, 6), tuple(SearchHit.from_candidate(shown[c.hit.id]) for c in f.chunks))
+            for f in files
+        ]
+
+    def _candidates(self, query: str, task: str, mode: str, search_filter: SearchFilter | None, wanted: int):
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
-        wanted = k * (3 if self.reranker else 1)
-        limit = wanted * WINDOW_OVERFETCH
-        if mode == "bm25":
-            hits = self.store.search_sparse(bm25_query(query), search_filter, limit)
-            signals = {h.id: ("bm25",) for h in hits}
-        elif mode == "dense":
-            hits = self.store.search_dense(self._query_vector(query, task), search_filter, limit)
-            signals = {h.id: ("dense",) for h in hits}
-        else:
-            both = self.store.search_hybrid(
-                self._query_vector(query, task), bm25_query(query), search_filter, limit, max(CANDIDATES, limit), HYBRID_WEIGHTS
-            )
-            dense_ids, sparse_ids = {h.id for h in both.dense}, {h.id for h in both.sparse}
-            signals = {
-                h.id: tuple(s for s, found in (("bm25", h.id in sparse_ids), ("dense", h.id in dense_ids)) if found)
-                for h in both.fused
-            }
-            hits = both.fused
-        results = collapse_windows(hits, signals)[:wanted]
-        if self.reranker is not None:
-            results = self.reranker.rerank(query, results)
-        return results[:k]
-
-    def _query_vector(self, query: str, task: str):
-        return self.embedder.encode_query(query, task=task)
+        profile = ranking.profile_query(query, task)
+        size = max(CANDIDATES, wanted * WINDOW_OVERFETCH)
+        dense = self.embedder.encode_query(query, task=task).tolist() if mode != "bm25" else None
+        sparse = bm25_query(query) if mode != "dense" else None
+        return profile, gather(self.store, profile, dense, sparse, search_filter or SearchFilter(), size)

@@ -29,7 +29,7 @@ def test_follow_up_is_condensed_with_the_history_before_retrieval(shop_searcher,
         Reply(text="checkout calls it [1]; so does [6]."),
     )
     streamed: list[str] = []
-    conversation = Conversation(shop_searcher, llm, on_text=streamed.append, k=3)
+    conversation = Conversation(shop_searcher, llm, on_text=streamed.append, k=4)
 
     first = conversation.ask(FIRST)
     assert first.question == FIRST and first.text == "Cart.total_price sums the prices [2]."
@@ -43,7 +43,7 @@ def test_follow_up_is_condensed_with_the_history_before_retrieval(shop_searcher,
 
     assert second.question == CONDENSED
     retrieved = {s.hit.id for s in second.sources}
-    assert retrieved == {h.id for h in shop_searcher.search(CONDENSED, k=3)}
+    assert retrieved == {h.id for h in shop_searcher.search(CONDENSED, k=4)}
     assert "checkout" in {s.hit.symbol for s in second.sources}
     assert "checkout" not in {h.symbol for h in shop_searcher.search(FOLLOW_UP, k=3)}  # the bare follow-up misses it
     assert f"Question: {CONDENSED}" in answer["messages"][1]["content"] and "untrusted" in answer["messages"][0]["content"]
