@@ -112,7 +112,7 @@ def test_repos_lists_and_remove_deletes(tmp_path, indexed):
         (["index", "--", "--upload-pack=touch /tmp/codesift-pwned"], "refusing"),
         (["index", "https://example.invalid/x.git", "--ref", "--output=/tmp/codesift-pwned"], "ref"),
         (["search", "anything"], "codesift index"),
-        (["search", "x", "--task", "sql"], "unknown task"),
+        (["search"], "give one query"),
         (["remove", "nope"], "no repository"),
         (["index", ".", "--model", "./no/such/model"], "model directory not found"),
     ],
@@ -124,6 +124,61 @@ def test_bad_input_is_one_clear_line(tmp_path, args, expected):
     assert len(lines) == 1 and expected in lines[0], result.stderr
     assert "Traceback" not in result.stderr
     assert not Path("/tmp/codesift-pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["x", "--task", "sql"], "unknown task 'sql'"),
+        (["x", "--repo", "nosuch"], "unknown repository 'nosuch' in index 'codesift': use one of geo"),
+        (["x", "--lang", "klingon"], "unknown language 'klingon' in the index: use one of go, python"),
+        (["x", "--lang", "pyhton", "--repo", "geo"], "did you mean 'python'?"),
+        (["x", "--kind", "klass"], "did you mean 'class'?"),
+        (["   "], "empty query"),
+        (["x", "-k", "0"], "k must be between 1 and 100, not 0"),
+        (["x", "-k", "101"], "k must be between 1 and 100, not 101"),
+        (["def f(): pass", "--task", "code2code", "--files"], "not for code2code"),
+    ],
+)
+def test_a_search_that_cannot_mean_what_was_typed_is_refused_not_answered_with_nothing(indexed, args, expected):
+    _, home, _ = indexed
+    result = codesift("search", *args, home=home)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1 and len(lines) == 1 and expected in lines[0], result.stderr
+
+
+def test_files_view_lists_ranked_files_with_their_best_chunks(indexed):
+    _, home, _ = indexed
+    result = codesift("search", "distance between two coordinates", "--files", "--json", home=home)
+    files = json.loads(result.stdout)
+    assert files[0]["path"] == "geo/distance.py" and len({f["path"] for f in files}) == len(files)
+    assert files[0]["hits"] and all(set(h) == HIT_KEYS and h["path"] == "geo/distance.py" for h in files[0]["hits"])
+    table = codesift("search", "distance between two coordinates", "--files", home=home).stdout
+    assert "1. geo:geo/distance.py" in table and "haversine" in table
+
+
+def test_a_batch_of_queries_runs_in_one_process_and_a_bad_line_gets_its_own_error(indexed, tmp_path):
+    _, home, _ = indexed
+    lines = [json.dumps({"query": f"great-circle distance number {n}", "k": 2}) for n in range(100)]
+    lines[10] = "{not json"
+    lines[20] = json.dumps({"query": "health", "repo": "nosuch"})
+    lines[30] = json.dumps({"query": "health", "task": "techqa", "lang": "go", "k": 1})
+    lines[40] = json.dumps({"query": "distance", "files": True})
+    lines[50] = json.dumps({"query": "x", "k": "many"})
+    batch = tmp_path / "queries.jsonl"
+    batch.write_text("\n".join(lines) + "\n\n")
+    result = codesift("search", "--queries", str(batch), "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == 100
+    assert answers[0]["query"] == "great-circle distance number 0" and len(answers[0]["hits"]) == 2
+    assert set(answers[0]["hits"][0]) == HIT_KEYS and answers[0]["hits"][0]["symbol"] == "haversine"
+    assert answers[10] == {"line": 11, "error": answers[10]["error"]} and answers[10]["error"].startswith("not JSON")
+    assert answers[20]["line"] == 21 and "unknown repository 'nosuch'" in answers[20]["error"]
+    assert [h["symbol"] for h in answers[30]["hits"]] == ["Health"]
+    assert answers[40]["files"][0]["path"] == "geo/distance.py"
+    assert answers[50] == {"line": 51, "error": 'k must be a whole number, not "many"'}
+    assert result.stderr.count("loading embedding model") <= 1  # one process, one model load
 
 
 def test_search_with_another_model_is_refused(indexed, tiny_decoder_dir):
