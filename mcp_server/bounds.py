@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from codesift.errors import CodesiftError
-from mcp_server.results import CodeHit, SearchResult
-from retriever.search import SearchHit
+from mcp_server.results import CodeHit, FileEntry, SearchResult
+from retriever.search import FileHit, SearchHit
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,19 @@ def bound_hits(hits: Sequence[SearchHit], limits: Limits) -> SearchResult:
         used += size
         kept.append(CodeHit(**(hit.to_json() | {"code": code, "truncated": code != hit.code})))
     return SearchResult(hits=kept, truncation=_hits_note(sum(h.truncated for h in kept), len(hits) - len(kept), limits))
+
+
+def bound_files(files: Sequence[FileHit], limits: Limits) -> SearchResult:
+    """Files in rank order with their chunks, within the same byte limits as hits (chunks counted in file order)."""
+    bounded = bound_hits([hit for file in files for hit in file.hits], limits)
+    entries, taken = [], 0
+    for file in files:
+        hits = bounded.hits[taken : taken + len(file.hits)]
+        if not hits:
+            break
+        entries.append(FileEntry(repo=file.repo, path=file.path, score=file.score, hits=hits))
+        taken += len(hits)
+    return SearchResult(hits=[], files=entries, truncation=bounded.truncation)
 
 
 def _hits_note(cut: int, left_out: int, limits: Limits) -> str | None:

@@ -14,13 +14,24 @@ class CodeHit(BaseModel):
     language: str
     kind: str = Field(description="function, method, class, module, section or text.")
     score: float = Field(description="Relevance score; only the order within one result means something.")
-    signals: list[str] = Field(description="Which searches found the hit: dense (embeddings), bm25 (identifiers).")
+    signals: list[str] = Field(
+        description="What found the hit: dense (embeddings), bm25 (identifiers), name (it defines a name in the query), "
+        "path (its file's name or directories hold query words)."
+    )
     code: str = Field(description="The chunk's code (class chunks summarise their methods' signatures).")
     truncated: bool = Field(description="True when code was cut to the per-hit byte limit: read the rest with get_file_range.")
 
 
+class FileEntry(BaseModel):
+    repo: str
+    path: str = Field(description="File path relative to the repository root.")
+    score: float = Field(description="Relevance score; only the order within one result means something.")
+    hits: list[CodeHit] = Field(description="The file's best chunks, best first.")
+
+
 class SearchResult(BaseModel):
-    hits: list[CodeHit] = Field(description="Best first.")
+    hits: list[CodeHit] = Field(description="Best first (empty when group is 'file': see files).")
+    files: list[FileEntry] | None = Field(None, description="With group='file': ranked files, each with its best chunks.")
     truncation: str | None = Field(None, description="What was cut or left out to respect the byte limits, if anything.")
 
 

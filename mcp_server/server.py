@@ -22,11 +22,12 @@ from codesift.errors import CodesiftError
 from codesift.llm import LLMSettings
 from codesift.store import SearchFilter
 from mcp_server import results
-from mcp_server.bounds import Limits, bound_hits, cut_text
+from mcp_server.bounds import Limits, bound_files, bound_hits, cut_text
 from mcp_server.files import read_lines, relative_path
 from mcp_server.index import ServedIndex
 from mcp_server.progress import NotifyingProgress
 from retriever import code_query, rag
+from retriever.requests import SearchRequest, run_request
 
 MAX_K = 50
 
@@ -44,8 +45,15 @@ Task = Annotated[
 ]
 Language = Annotated[
     str | None,
-    Field(description="Only this language: python, javascript, typescript, tsx, go, rust, java, c, cpp, csharp, ruby, php, "
-          "kotlin, markdown, rst or text."),
+    Field(description="Only this language, one the index holds (python, go, typescript, markdown, …); another is refused "
+          "with the list of indexed ones."),
+]
+Kind = Annotated[
+    Literal["function", "method", "class", "module", "section", "text"] | None, Field(description="Only chunks of this kind.")
+]
+Group = Annotated[
+    Literal["chunk", "file"],
+    Field(description="chunk: the best chunks; file: the best files, each with its best chunks (where is X implemented?)."),
 ]
 PathGlob = Annotated[str | None, Field(description="Only paths matching this glob, e.g. 'src/**' or '*.py' (any depth).")]
 K = Annotated[int, Field(ge=1, le=MAX_K, description=f"Number of hits wanted (at most {MAX_K}; fewer may come back within the byte limit).")]
@@ -108,18 +116,28 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
 
     @tool(READ_ONLY)
     def search_code(
-        query: Query, task: Task = "nl2code", repo: RepoFilter = None, language: Language = None, path_glob: PathGlob = None, k: K = 10
+        query: Query,
+        task: Task = "nl2code",
+        repo: RepoFilter = None,
+        language: Language = None,
+        path_glob: PathGlob = None,
+        kind: Kind = None,
+        group: Group = "chunk",
+        k: K = 10,
     ) -> results.SearchResult:
         """Search the indexed repositories; returns the best-matching chunks (functions, methods, class summaries,
-        doc sections), best first, each with repo, path, start_line/end_line, symbol, score and code.
+        doc sections), best first, each with repo, path, start_line/end_line, symbol, score and code; or, with
+        group='file', the best files, each with its best chunks.
 
         Use it before reading files to find where something is implemented or documented. Hybrid search:
-        embeddings plus BM25 over identifiers. With task=code2code the snippet itself comes back too when it
-        is indexed; to find code like lines of an indexed file, use find_similar. Results are capped in bytes:
-        `truncation` says what was cut.
+        embeddings plus BM25 over identifiers, then a ranking that puts the definition of a queried name first
+        and source above docs and tests. With task=code2code the snippet itself comes back too when it is
+        indexed; to find code like lines of an indexed file, use find_similar. An unknown repo, language or
+        kind is refused with the valid ones. Results are capped in bytes: `truncation` says what was cut.
         """
-        search_filter = only(repo, language=language, path_glob=path_glob)
-        return bound_hits(index.searcher().search(query, task=task, search_filter=search_filter, k=k), limits)
+        request = SearchRequest(query, task, "hybrid", repo, language, path_glob, kind, k, files=group == "file")
+        found = run_request(index.searcher(), request, max_k=MAX_K)
+        return bound_files(found, limits) if request.files else bound_hits(found, limits)
 
     @tool(READ_ONLY)
     def find_similar(path: FilePath, start_line: StartLine, end_line: EndLine, k: K = 10, repo: OwnerRepo = None) -> results.SearchResult:

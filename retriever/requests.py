@@ -59,9 +59,7 @@ def check_request(store: Store, request: SearchRequest, max_k: int = MAX_K) -> N
     if request.files and request.task == "code2code":
         raise CodesiftError("files are listed for words and questions (nl2code, techqa), not for code2code")
     if request.repo is not None:
-        repos = store.repos()
-        if request.repo not in repos:
-            raise _one_of("repository", request.repo, repos, f" in index {store.collection!r}")
+        store.repo(request.repo)  # an unknown name is refused with the names that exist
     if request.language is not None:
         languages = store.facet("language", SearchFilter(repo=request.repo))
         if request.language not in languages:

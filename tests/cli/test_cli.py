@@ -130,7 +130,7 @@ def test_bad_input_is_one_clear_line(tmp_path, args, expected):
     "args,expected",
     [
         (["x", "--task", "sql"], "unknown task 'sql'"),
-        (["x", "--repo", "nosuch"], "unknown repository 'nosuch' in index 'codesift': use one of geo"),
+        (["x", "--repo", "nosuch"], "no repository 'nosuch' in index 'codesift' (indexed: geo)"),
         (["x", "--lang", "klingon"], "unknown language 'klingon' in the index: use one of go, python"),
         (["x", "--lang", "pyhton", "--repo", "geo"], "did you mean 'python'?"),
         (["x", "--kind", "klass"], "did you mean 'class'?"),
@@ -174,7 +174,7 @@ def test_a_batch_of_queries_runs_in_one_process_and_a_bad_line_gets_its_own_erro
     assert answers[0]["query"] == "great-circle distance number 0" and len(answers[0]["hits"]) == 2
     assert set(answers[0]["hits"][0]) == HIT_KEYS and answers[0]["hits"][0]["symbol"] == "haversine"
     assert answers[10] == {"line": 11, "error": answers[10]["error"]} and answers[10]["error"].startswith("not JSON")
-    assert answers[20]["line"] == 21 and "unknown repository 'nosuch'" in answers[20]["error"]
+    assert answers[20]["line"] == 21 and "no repository 'nosuch'" in answers[20]["error"]
     assert [h["symbol"] for h in answers[30]["hits"]] == ["Health"]
     assert answers[40]["files"][0]["path"] == "geo/distance.py"
     assert answers[50] == {"line": 51, "error": 'k must be a whole number, not "many"'}

@@ -97,7 +97,8 @@ def test_the_tools_are_listed_with_their_schemas(server):
     assert search["required"] == ["query"]
     assert search["properties"]["task"]["enum"] == ["nl2code", "code2code", "techqa"]
     assert (search["properties"]["k"]["minimum"], search["properties"]["k"]["maximum"]) == (1, 50)
-    assert set(search["properties"]) == {"query", "task", "repo", "language", "path_glob", "k"}
+    assert set(search["properties"]) == {"query", "task", "repo", "language", "path_glob", "kind", "group", "k"}
+    assert search["properties"]["group"]["enum"] == ["chunk", "file"]
     assert tools["get_file_range"].input_schema["required"] == ["repo", "path", "start_line", "end_line"]
     assert tools["find_similar"].input_schema["required"] == ["path", "start_line", "end_line"]
     assert tools["index_repo"].input_schema["required"] == ["path_or_url"]
@@ -128,7 +129,28 @@ def test_search_code_with_a_snippet_finds_similar_code(server):
 def test_search_code_filters(server):
     hits = structured(server.call("search_code", {"query": "greeting banner", "repo": "shop", "path_glob": "notes/**"}))["hits"]
     assert hits and all(h["path"].startswith("notes/") for h in hits)
-    assert structured(server.call("search_code", {"query": "cart", "language": "go"}))["hits"] == []
+    classes = structured(server.call("search_code", {"query": "shopping cart", "kind": "class"}))["hits"]
+    assert classes and {h["kind"] for h in classes} == {"class"}
+
+
+@pytest.mark.parametrize(
+    "arguments,expected",
+    [
+        ({"query": "cart", "language": "go"}, "unknown language 'go' in the index: use one of python"),
+        ({"query": "cart", "language": "pyton", "repo": "shop"}, "did you mean 'python'?"),
+        ({"query": "   "}, "empty query"),
+    ],
+)
+def test_a_search_that_cannot_mean_what_was_asked_is_a_one_line_tool_error(server, arguments, expected):
+    result = server.call("search_code", arguments)
+    assert result.is_error and expected in error_text(result) and "\n" not in error_text(result)
+
+
+def test_search_code_groups_by_file(server):
+    result = structured(server.call("search_code", {"query": "cart items and their prices", "group": "file", "k": 2}))
+    assert result["hits"] == [] and result["files"][0]["path"] == "shop/cart.py"
+    assert len(result["files"]) <= 2 and len({f["path"] for f in result["files"]}) == len(result["files"])
+    assert all(h["path"] == "shop/cart.py" for h in result["files"][0]["hits"])
 
 
 def test_unknown_repository_is_one_line_tool_error(server):
