@@ -97,7 +97,7 @@ class Searcher:
         k: int = 10,
     ) -> list[SearchHit]:
         wanted = k * (3 if self.reranker else 1)
-        profile, candidates = self._candidates(query, task, mode, search_filter, wanted)
+        profile, candidates = self.candidates(query, task, mode, search_filter, wanted)
         ranked = ranking.rank(candidates, profile, wanted, self.weights)
         hits = [SearchHit.from_candidate(c) for c in whole_definitions(self.store, ranked)]
         if self.reranker is not None:
@@ -115,7 +115,7 @@ class Searcher:
         per_file: int = FILE_CHUNKS,
     ) -> list[FileHit]:
         """The k best files for the query, each with its best chunks."""
-        profile, candidates = self._candidates(query, task, mode, search_filter, k * per_file)
+        profile, candidates = self.candidates(query, task, mode, search_filter, k * per_file)
         files = ranking.rank_files(candidates, profile, k, per_file, self.weights)
         shown = {c.hit.id: c for c in whole_definitions(self.store, [c for f in files for c in f.chunks])}
         return [
@@ -123,7 +123,8 @@ class Searcher:
             for f in files
         ]
 
-    def _candidates(self, query: str, task: str, mode: str, search_filter: SearchFilter | None, wanted: int):
+    def candidates(self, query: str, task: str, mode: str, search_filter: SearchFilter | None, wanted: int):
+        """How the query reads, and its candidate pool before ranking (what `bench/tune_ranking.py` caches)."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {', '.join(MODES)}")
         profile = ranking.profile_query(query, task)
