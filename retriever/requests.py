@@ -31,6 +31,7 @@ class SearchRequest:
     kind: str | None = None
     k: int = 10
     files: bool = False  # ranked files, each with its best chunks, instead of chunks
+    location_repo: str | None = None  # the repository a code2code `path:start-end` query lives in, when not `repo`
 
     @property
     def search_filter(self) -> SearchFilter:
@@ -73,5 +74,7 @@ def run_request(searcher: Searcher, request: SearchRequest, max_k: int = MAX_K) 
     if request.files:
         return searcher.search_files(request.query, task=request.task, mode=request.mode, search_filter=search_filter, k=request.k)
     if request.task == "code2code":
-        return find_similar(searcher, request.query, search_filter=search_filter, k=request.k, mode=request.mode)
+        return find_similar(
+            searcher, request.query, search_filter=search_filter, k=request.k, mode=request.mode, location_repo=request.location_repo
+        )
     return searcher.search(request.query, task=request.task, mode=request.mode, search_filter=search_filter, k=request.k)

@@ -58,6 +58,21 @@ def test_find_similar_searches_from_that_hit_and_never_returns_it(ui_home):
     assert hit_titles(at) and all("send_receipt" not in title for title in hit_titles(at))
 
 
+def test_group_by_file_lists_each_file_once_with_its_chunks(ui_home):
+    at = app()
+    at.toggle(key="by_file").set_value(True)
+    at = search(at, "cart items and their prices")
+    assert not at.exception and not at.error
+    files = [e.label for e in at.expander if "`shop:" in e.label]
+    assert files and "shop/cart.py" in files[0] and len(set(files)) == len(files)
+    assert any("files for" in c.value for c in at.caption)
+
+
+def test_an_empty_query_is_said_not_answered_with_nothing(ui_home):
+    at = search(app(), "   ")
+    assert not at.exception and any("empty query" in e.value for e in at.error)
+
+
 def test_a_rerun_redraws_the_kept_hits_without_searching_again(ui_home, monkeypatch):
     at = search(app(), "sum the prices of all items in the cart")
     from retriever.search import Searcher

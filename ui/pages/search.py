@@ -1,4 +1,4 @@
-"""Search page: NL2Code, Code2Code and TechQA over the index, with filters, highlighted hits and "find similar".
+"""Search page: NL2Code, Code2Code and TechQA over the index, with filters, hits or files, and "find similar".
 
 A search runs when the form is submitted or "Find similar" is pressed; other reruns (opening a filter,
 scrolling) redraw the hits kept in the session instead of searching again.
@@ -6,37 +6,18 @@ scrolling) redraw the hits kept in the session instead of searching again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from codesift.store import SearchFilter
-from retriever.code_query import find_similar
-from retriever.search import MODES, SearchHit
+from retriever.requests import SearchRequest, run_request
+from retriever.search import MODES, FileHit, SearchHit
 from ui.render import ANY, errors_as_messages, show_hit
 from ui.resources import current_index
 
 TASK_LABELS = {"nl2code": "NL2Code", "code2code": "Code2Code", "techqa": "TechQA"}
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    query: str
-    task: str
-    search_filter: SearchFilter
-    k: int
-    mode: str
-    location_repo: str | None = None  # where a "find similar" location lives
-
-
-def run(request: SearchRequest) -> list[SearchHit]:
-    searcher = current_index().searcher()
-    if request.task == "code2code":
-        return find_similar(
-            searcher, request.query, search_filter=request.search_filter, k=request.k, mode=request.mode,
-            location_repo=request.location_repo,
-        )
-    return searcher.search(request.query, task=request.task, mode=request.mode, search_filter=request.search_filter, k=request.k)
+def run(request: SearchRequest) -> list[SearchHit] | list[FileHit]:
+    return run_request(current_index().searcher(), request)
 
 
 def _chosen(key: str) -> str | None:
@@ -44,8 +25,12 @@ def _chosen(key: str) -> str | None:
     return None if value == ANY else value
 
 
-def current_filter() -> SearchFilter:
-    return SearchFilter(repo=_chosen("repo"), language=_chosen("language"), path_glob=st.session_state.get("path_glob") or None)
+def request_for(query: str, task: str, location_repo: str | None = None) -> SearchRequest:
+    """A request for the query with the sidebar's filters, hit count, signals and grouping."""
+    return SearchRequest(
+        query, task, st.session_state.mode, _chosen("repo"), _chosen("language"), st.session_state.get("path_glob") or None,
+        k=st.session_state.k, files=st.session_state.by_file and task != "code2code", location_repo=location_repo,
+    )
 
 
 def find_similar_to(hit: SearchHit) -> None:
@@ -53,12 +38,10 @@ def find_similar_to(hit: SearchHit) -> None:
     location = f"{hit.path}:{hit.start_line}-{hit.end_line}"
     st.session_state.task = "code2code"
     st.session_state.code_query = location
-    st.session_state.request = SearchRequest(
-        location, "code2code", current_filter(), st.session_state.k, st.session_state.mode, location_repo=hit.repo
-    )
+    st.session_state.request = request_for(location, "code2code", location_repo=hit.repo)
 
 
-DEFAULTS = {"task": "nl2code", "k": 10, "mode": "hybrid"}
+DEFAULTS = {"task": "nl2code", "k": 10, "mode": "hybrid", "by_file": False}
 
 
 def sidebar(repos: dict[str, dict]) -> None:
@@ -67,7 +50,8 @@ def sidebar(repos: dict[str, dict]) -> None:
         st.selectbox("Language", [ANY, *current_index().languages(_chosen("repo"))], key="language")
         st.text_input("Path glob", key="path_glob", placeholder="src/**/*.py", help="Only files matching this glob.")
         st.slider("Hits", 1, 50, key="k")
-        st.selectbox("Signals", MODES, key="mode", help="hybrid fuses dense vectors and BM25.")
+        st.selectbox("Signals", MODES, key="mode", help="hybrid fuses dense vectors and BM25, then ranks.")
+        st.toggle("Group by file", key="by_file", help="Ranked files, each with its best chunks: where is X implemented?")
 
 
 def search_form() -> SearchRequest | None:
@@ -82,9 +66,7 @@ def search_form() -> SearchRequest | None:
             label = "Question about the code or its docs" if task == "techqa" else "Describe the code you are looking for"
             query = st.text_input(label, key="nl_query", placeholder="e.g. parse an email address into its parts")
         submitted = st.form_submit_button("Search", type="primary", icon=":material/search:")
-    if submitted and query.strip():
-        return SearchRequest(query.strip(), task, current_filter(), st.session_state.k, st.session_state.mode)
-    return None
+    return request_for(query.strip(), task) if submitted else None
 
 
 def main() -> None:
@@ -110,13 +92,26 @@ def main() -> None:
             with st.spinner("searching…"):
                 kept = (request, run(request))
             st.session_state.results = kept
-        hits = kept[1]
+        found = kept[1]
         what = f"code similar to `{request.location_repo}:{request.query}`" if request.location_repo else f"`{request.query[:80]}`"
-        st.caption(f"{len(hits)} hits for {what} · {TASK_LABELS[request.task]} · {request.mode}")
-        if not hits:
+        unit = "files" if request.files else "hits"
+        st.caption(f"{len(found)} {unit} for {what} · {TASK_LABELS[request.task]} · {request.mode}")
+        if not found:
             st.warning("No hits: loosen the filters or rephrase.")
-        for rank, hit in enumerate(hits, 1):
-            show_hit(rank, hit, repos, on_similar=find_similar_to)
+        if request.files:
+            show_files(found, repos)
+        else:
+            for rank, hit in enumerate(found, 1):
+                show_hit(rank, hit, repos, on_similar=find_similar_to)
+
+
+def show_files(files: list[FileHit], repos: dict[str, dict]) -> None:
+    """One expander per file, best first, holding its best chunks."""
+    for rank, file in enumerate(files, 1):
+        lines = ", ".join(f"{h.start_line}-{h.end_line}" for h in file.hits)
+        with st.expander(f"**{rank}. `{file.repo}:{file.path}`** · lines {lines}", expanded=rank <= 3):
+            for number, hit in enumerate(file.hits, 1):
+                show_hit(number, hit, repos, on_similar=find_similar_to)
 
 
 main()
