@@ -13,7 +13,7 @@ from codesift.embedding import Embedder
 from codesift.store import SearchFilter, Store
 from codesift.store.sparse import bm25_query
 from retriever import ranking
-from retriever.candidates import gather
+from retriever.candidates import PathVocabulary, gather
 from retriever.ranking import DEFAULT_WEIGHTS, Candidate, RankingWeights
 from retriever.spans import whole_definitions
 
@@ -86,6 +86,7 @@ class Searcher:
         self.store = store
         self.reranker = reranker
         self.weights = weights
+        self.path_vocabulary = PathVocabulary(store)
 
     def search(
         self,
@@ -131,4 +132,6 @@ class Searcher:
         size = max(CANDIDATES, wanted * WINDOW_OVERFETCH)
         dense = self.embedder.encode_query(query, task=task).tolist() if mode != "bm25" else None
         sparse = bm25_query(query) if mode != "dense" else None
-        return profile, gather(self.store, profile, dense, sparse, search_filter or SearchFilter(), size)
+        search_filter = search_filter or SearchFilter()
+        terms = () if profile.is_code else self.path_vocabulary.matching(profile.keywords, search_filter.repo)
+        return profile, gather(self.store, profile, dense, sparse, search_filter, size, terms)

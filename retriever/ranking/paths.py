@@ -20,7 +20,8 @@ MIN_PREFIX = 4
 MAX_ENDING = 2
 
 
-def _matches(word: str, term: str) -> bool:
+def word_matches_term(word: str, term: str) -> bool:
+    """A query word and a path term are the same word but maybe for its ending (`routes` ~ `routing`)."""
     if word == term:
         return True
     shared = len(os.path.commonprefix((word, term)))
@@ -32,22 +33,12 @@ def _terms(path: str) -> tuple[str, ...]:
     return tuple(path_terms(path))
 
 
-def term_variants(word: str) -> tuple[str, ...]:
-    """A query word and its likely other endings as path terms: `dependency` → `dependencies`, `route` → `routes`."""
-    variants = {word, word + "s", word.removesuffix("s")}
-    if word.endswith("y"):
-        variants.add(word[:-1] + "ies")
-    if word.endswith("ies"):
-        variants.add(word[:-3] + "y")
-    return tuple(sorted(v for v in variants if v))
-
-
 def path_match_share(keywords: tuple[str, ...], path: str) -> float:
     """The share of the query's words that the file's name or directories hold."""
     if not keywords:
         return 0.0
     terms = _terms(path)
-    return sum(1 for word in keywords if any(_matches(word, term) for term in terms)) / len(keywords)
+    return sum(1 for word in keywords if any(word_matches_term(word, term) for term in terms)) / len(keywords)
 
 
 def boost_paths(candidates: list[Candidate], profile: QueryProfile, weights: RankingWeights) -> None:

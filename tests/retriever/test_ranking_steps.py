@@ -11,7 +11,7 @@ from retriever.ranking.definitions import boost_definitions
 from retriever.ranking.diversity import diverse_top
 from retriever.ranking.files import boost_coherent_files
 from retriever.ranking.fusion import fuse
-from retriever.ranking.paths import boost_paths, path_match_share, term_variants
+from retriever.ranking.paths import boost_paths, path_match_share, word_matches_term
 from retriever.ranking.penalties import apply_penalties, path_kinds
 from retriever.ranking.pool import Pool
 from retriever.ranking.query import is_symbol_query
@@ -80,7 +80,9 @@ def test_a_name_inside_a_sentence_counts_less_than_a_symbol_query():
 
 
 def test_path_words_lift_their_files_with_other_endings_too():
-    assert "dependencies" in term_variants("dependency") and "routes" in term_variants("route")
+    assert word_matches_term("dependency", "dependencies") and word_matches_term("routes", "routing")
+    assert word_matches_term("implementations", "impls") and word_matches_term("config", "configuration")
+    assert not word_matches_term("format", "for") and not word_matches_term("content", "contract")
     assert path_match_share(("request", "options"), "Source/RequestOptions.swift") == 1.0
     assert path_match_share(("dependency", "injection"), "fastapi/dependencies/utils.py") == 0.5
     assert path_match_share(("command",), "src/cli.py") == 0.0
