@@ -149,7 +149,7 @@ def test_chat_keeps_the_conversation(ran):
     run = ran["chat"]
     assert run.result.returncode == 0, run.result.stderr
     first, second = run.result.stdout.split("checkout calls it [1].")
-    assert first.startswith("Cart.total_price sums the prices [2].") and CHECKOUT not in first
-    assert f"] {CHECKOUT}  checkout" in second  # retrieved for the condensed question
+    assert first.startswith("Cart.total_price sums the prices [2].") and f"[1] {CHECKOUT}" not in first
+    assert f"[1] {CHECKOUT}  checkout" in second  # retrieved first for the condensed question
     assert f"searched for: {CONDENSED}" in run.result.stderr
     assert len(run.requests) == 3 and "how does the cart add up its prices?" in run.requests[1]["messages"][-1]["content"]
