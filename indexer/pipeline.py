@@ -72,8 +72,17 @@ def _payload(chunk: Chunk, work: _FileWork) -> dict:
 
 
 def ensure_collection(store: Store, embedder: Embedder) -> dict:
-    """Create the collection for this embedder, or check that the existing one was built with it."""
-    meta = store.ensure(embedder.dim, new_meta(embedder.describe()))
+    """Create the collection for this embedder, or check that the existing one was built with it.
+
+    An index whose repositories were all removed holds nothing built the old way: it takes this run's
+    settings (chunker version, model description) when its vectors have the same dimension.
+    """
+    fresh = new_meta(embedder.describe())
+    meta = store.ensure(embedder.dim, fresh)
+    emptied = not meta.get("repos") and store.count() == 0
+    if emptied and meta != fresh and meta.get("embedder", {}).get("dim") == embedder.dim:
+        store.set_meta(fresh)
+        meta = fresh
     check_compatible(meta, embedder.describe(), store.collection)
     return meta
 

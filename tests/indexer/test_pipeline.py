@@ -11,11 +11,12 @@ import pytest
 from shop_repo import FILES as SHOP
 from shop_repo import write_files
 
+from codesift.chunks import CHUNKER_VERSION
 from codesift.errors import CodesiftError, ModelMismatchError
 from codesift.embedding import load_embedder
 from codesift.store import SearchFilter
 from codesift.store.edge import EdgeStore
-from indexer.pipeline import Indexer
+from indexer.pipeline import Indexer, remove_repo
 from indexer.sources import resolve_source
 from retriever.search import Searcher
 
@@ -132,6 +133,17 @@ def test_other_model_is_refused(minilm, repo, tmp_path, tiny_decoder_dir):
         _index(minilm, store, repo)
         with pytest.raises(ModelMismatchError, match="built with model 'minilm'"):
             Indexer(load_embedder(str(tiny_decoder_dir)), store).index(resolve_source(str(repo), clones_dir=tmp_path))
+
+
+def test_an_index_emptied_by_remove_takes_the_new_chunker_version(minilm, repo, tmp_path):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, store, repo)
+        store.set_meta(dict(store.meta(), chunker_version=CHUNKER_VERSION - 1))  # built by an older codesift
+        with pytest.raises(ModelMismatchError, match="chunker version"):
+            _index(minilm, store, repo)
+        remove_repo(store, "shop")
+        report = _index(minilm, store, repo)
+        assert report.chunks_written > 5 and store.meta()["chunker_version"] == CHUNKER_VERSION
 
 
 def test_same_name_for_another_repo_is_refused(minilm, repo, tmp_path):
