@@ -15,7 +15,9 @@ from codesift.identifiers import path_terms
 # Bump when chunk boundaries, the embedded text or the payload the retriever relies on change: indexes
 # built with another version must be rebuilt, and the store refuses to mix them.
 # 2: every chunk carries `name` (a definition's own name, lower case) and `path_terms`.
-CHUNKER_VERSION = 2
+# 3: JavaScript/TypeScript functions assigned to a member (`res.send = function send() {}`) are definitions;
+#    a `/** doc block */` one blank line above a definition belongs to it.
+CHUNKER_VERSION = 3
 
 KINDS = ("function", "method", "class", "module", "section", "text")
 DEFINITION_KINDS = ("function", "method", "class")

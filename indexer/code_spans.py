@@ -111,16 +111,23 @@ class _CodeChunker:
         self.spans.append(span)
 
     def leading(self, node: Node) -> Node:
-        """The first of the comments/attributes directly above `node` (or `node`)."""
+        """The first of the comments/attributes directly above `node` (or `node`).
+
+        A doc block (`/** … */`) also counts when one blank line parts it from the definition, as in
+        Express's `/** docs */ <blank> res.send = function …`.
+        """
         first, previous = node, node.prev_named_sibling
         while (
             previous is not None
             and previous.type in self.g.leading
-            and _last_line(previous) >= first.start_point.row
+            and _last_line(previous) >= first.start_point.row - (1 if self._doc_block(previous) else 0)
             and not self.data[previous.start_byte - previous.start_point.column : previous.start_byte].strip()
         ):
             first, previous = previous, previous.prev_named_sibling
         return first
+
+    def _doc_block(self, node: Node) -> bool:
+        return self.data[node.start_byte : node.start_byte + 3] == b"/**"
 
     def signature(self, outer: Node, inner: Node, body: Node) -> str:
         start = max(outer.start_byte, inner.start_byte - inner.start_point.column)

@@ -95,11 +95,27 @@ _JS_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "funct
 
 
 def _function_value_body(node: Node) -> Node | None:
-    """JS/TS `const f = (a) => ...`: the body of the function assigned, if one is."""
-    value = node.child_by_field_name("value")
+    """JS/TS `const f = (a) => ...` or `res.send = function send() {}`: the body of the function assigned, if one is."""
+    value = node.child_by_field_name("value") or node.child_by_field_name("right")
     if value is None or value.type not in _JS_FUNCTION_VALUES:
         return None
     return value.child_by_field_name("body")
+
+
+_JS_EXPORTS = frozenset({"module.exports", "exports"})
+
+
+def _assigned_name(node: Node) -> str:
+    """JS/TS `res.sendFile = function …` → "res.sendFile"; `Foo.prototype.bar = …` → "Foo.bar";
+    `module.exports = function createApplication …` → "createApplication" (the function's own name)."""
+    left = node.child_by_field_name("left")
+    if left is None or left.type != "member_expression":
+        return ""
+    target = node_text(left)
+    if target in _JS_EXPORTS:
+        own = node.child_by_field_name("right").child_by_field_name("name")
+        return node_text(own) if own is not None else ""
+    return target.replace(".prototype.", ".")
 
 
 @dataclass(frozen=True)
@@ -126,18 +142,21 @@ def _blocks(names: str) -> frozenset[str]:
 _JS = dict(
     functions=_set(
         "function_declaration generator_function_declaration method_definition"
-        " variable_declarator field_definition public_field_definition"
+        " variable_declarator field_definition public_field_definition assignment_expression"
     ),
-    wrappers=_set("export_statement lexical_declaration variable_declaration"),
+    wrappers=_set("export_statement lexical_declaration variable_declaration expression_statement"),
     leading=_set("comment decorator"),
-    names={"field_definition": _field_name},
-    body_of={t: _function_value_body for t in ("variable_declarator", "field_definition", "public_field_definition")},
+    names={"field_definition": _field_name, "assignment_expression": _assigned_name},
+    body_of={
+        t: _function_value_body
+        for t in ("variable_declarator", "field_definition", "public_field_definition", "assignment_expression")
+    },
 )
 _TS = dict(
     _JS,
     classes=_set("class_declaration abstract_class_declaration interface_declaration enum_declaration"),
     namespaces=_set("internal_module module"),
-    wrappers=_JS["wrappers"] | _set("expression_statement ambient_declaration"),
+    wrappers=_JS["wrappers"] | _set("ambient_declaration"),
     blocks=_blocks(""),
 )
 _C = dict(

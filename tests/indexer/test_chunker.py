@@ -547,6 +547,41 @@ def test_javascript_arrow_functions_and_class_fields():
     assert "onClick = (event) => { ... };" in one(chunks, "class", "Button").code
 
 
+def test_javascript_functions_assigned_to_members_are_definitions():
+    text = src(
+        """
+        var res = Object.create(http.ServerResponse.prototype);
+
+        /**
+         * Send a file.
+         */
+
+        res.sendFile = function sendFile(path, options) {
+          return send(path, options);
+        };
+
+        Router.prototype.route = function (path) {
+          return new Route(path);
+        };
+
+        module.exports = function createApplication() {
+          return app;
+        };
+
+        res.locals = {};
+        """
+    )
+    chunks = chunk_file("r", "lib/response.js", text)
+    assert spans(chunks) == [
+        ("module", "", 1, 1),
+        ("method", "res.sendFile", 3, 9),  # with its doc block, one blank line above
+        ("method", "Router.route", 11, 13),
+        ("function", "createApplication", 15, 17),
+        ("module", "", 19, 19),
+    ]
+    assert one(chunks, "method", "res.sendFile").signature == "res.sendFile = function sendFile(path, options)"
+
+
 def test_typescript_namespace_and_interface():
     text = src(
         """
