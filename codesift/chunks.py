@@ -16,7 +16,8 @@ from codesift.identifiers import path_terms
 # built with another version must be rebuilt, and the store refuses to mix them.
 # 2: every chunk carries `name` (a definition's own name, lower case) and `path_terms`.
 # 3: JavaScript/TypeScript functions assigned to a member (`res.send = function send() {}`) are definitions;
-#    a `/** doc block */` one blank line above a definition belongs to it.
+#    so is `const X = factory(..., () => {...})` and a TypeScript type alias; a `/** doc block */` one blank
+#    line above a definition belongs to it.
 CHUNKER_VERSION = 3
 
 KINDS = ("function", "method", "class", "module", "section", "text")

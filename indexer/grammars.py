@@ -95,8 +95,16 @@ _JS_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "funct
 
 
 def _function_value_body(node: Node) -> Node | None:
-    """JS/TS `const f = (a) => ...` or `res.send = function send() {}`: the body of the function assigned, if one is."""
+    """JS/TS `const f = (a) => ...` or `res.send = function send() {}`: the body of the function assigned, if one is.
+
+    A factory call whose last argument is the function counts too: `const ZodObject = $constructor("ZodObject",
+    (inst, def) => {...})`, `const Button = forwardRef((props, ref) => ...)`.
+    """
     value = node.child_by_field_name("value") or node.child_by_field_name("right")
+    if value is not None and value.type == "call_expression":
+        arguments = value.child_by_field_name("arguments")
+        last = arguments.named_children[-1] if arguments is not None and arguments.named_children else None
+        value = last
     if value is None or value.type not in _JS_FUNCTION_VALUES:
         return None
     return value.child_by_field_name("body")
@@ -152,12 +160,20 @@ _JS = dict(
         for t in ("variable_declarator", "field_definition", "public_field_definition", "assignment_expression")
     },
 )
+def _type_alias_value(node: Node) -> Node | None:
+    """TS `type Reducer<S> = (state: S) => S`: the aliased type stands for the body."""
+    return node.child_by_field_name("value")
+
+
 _TS = dict(
     _JS,
-    classes=_set("class_declaration abstract_class_declaration interface_declaration enum_declaration"),
+    classes=_set(
+        "class_declaration abstract_class_declaration interface_declaration enum_declaration type_alias_declaration"
+    ),
     namespaces=_set("internal_module module"),
     wrappers=_JS["wrappers"] | _set("ambient_declaration"),
     blocks=_blocks(""),
+    body_of=_JS["body_of"] | {"type_alias_declaration": _type_alias_value},
 )
 _C = dict(
     functions=_set("function_definition"),

@@ -568,6 +568,10 @@ def test_javascript_functions_assigned_to_members_are_definitions():
           return app;
         };
 
+        export const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
+          inst.shape = def.shape;
+        });
+
         res.locals = {};
         """
     )
@@ -577,7 +581,8 @@ def test_javascript_functions_assigned_to_members_are_definitions():
         ("method", "res.sendFile", 3, 9),  # with its doc block, one blank line above
         ("method", "Router.route", 11, 13),
         ("function", "createApplication", 15, 17),
-        ("module", "", 19, 19),
+        ("function", "ZodObject", 19, 21),  # a factory call whose last argument is the function
+        ("module", "", 23, 23),
     ]
     assert one(chunks, "method", "res.sendFile").signature == "res.sendFile = function sendFile(path, options)"
 
@@ -594,11 +599,17 @@ def test_typescript_namespace_and_interface():
         export interface Shape {
           area(): number;
         }
+
+        /** A function from a state to the next. */
+        export type Reducer<S> = (
+          state: S
+        ) => S
         """
     )
     chunks = chunk_file("r", "geo.ts", text)
     assert ("function", "Geometry.area", 2, 5) in spans(chunks)  # with the closing `}`, not the opener
     assert ("class", "Shape", 7, 9) in spans(chunks)
+    assert ("class", "Reducer", 11, 14) in spans(chunks)  # a type alias is a definition, its doc comment with it
     assert one(chunks, "function", "Geometry.area").parent == "Geometry"
     assert_covers_every_line(chunks, text)
 
