@@ -3,7 +3,8 @@
 Only new or changed files are read, chunked and embedded; chunks of removed
 or changed files are deleted after their replacements are written. Point ids
 are derived from (repo, path, file hash, ordinal), so a re-run after an
-interruption rewrites nothing twice and resumes where it stopped.
+interruption rewrites nothing twice and resumes where it stopped. A run given
+`paths` (the files a refresh saw change) walks and compares only those.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,11 +97,14 @@ def remove_repo(store: Store, name: str) -> None:
     store.flush()
 
 
+def is_clone(info: dict, clones_dir) -> bool:
+    """True for a recorded repository that codesift cloned from a git URL (it changes only when fetched again)."""
+    return bool(info.get("url")) and Path(info["root"]).resolve().is_relative_to(Path(clones_dir).resolve())
+
+
 def reindex_source(info: dict, clones_dir) -> str:
     """What to index again for a recorded repository: its URL when codesift cloned it (to fetch), else its directory."""
-    root = Path(info["root"])
-    cloned = root.resolve().is_relative_to(Path(clones_dir).resolve())
-    return info["url"] if cloned and info.get("url") else str(root)
+    return info["url"] if is_clone(info, clones_dir) else info["root"]
 
 
 def _check_repo_name(meta: dict, name: str, source: RepoSource) -> None:
@@ -150,19 +155,23 @@ class Indexer:
         self.batch_size = batch_size
         self.progress = progress or IndexProgress()
 
-    def index(self, source: RepoSource, name: str | None = None, max_file_bytes: int = 1_000_000) -> IndexReport:
+    def index(
+        self, source: RepoSource, name: str | None = None, max_file_bytes: int = 1_000_000, paths: Collection[str] | None = None
+    ) -> IndexReport:
+        """Bring the store up to date with the repository; with `paths`, with those files only (a refresh)."""
         started = time.monotonic()
         name = name or source.name
         meta = ensure_collection(self.store, self.embedder)
         _check_repo_name(meta, name, source)
         report = IndexReport(repo=name)
 
-        walk = walk_repo(source.root, max_file_bytes=max_file_bytes)
+        walk = walk_repo(source.root, max_file_bytes=max_file_bytes, only=paths)
         report.files_seen = len(walk.files)
         report.skipped.update(walk.skipped)
         report.skipped_files.extend(walk.skipped_files)
 
-        todo, stale = _plan(walk.files, load_repo_state(self.store, name), report)
+        state = load_repo_state(self.store, name, paths)
+        todo, stale = _plan(walk.files, state, report)
         chunks, works, tokens = self._chunk(name, todo)
         report.files_indexed = len(todo)
         self._embed_and_write(chunks, works, tokens, report)
@@ -170,7 +179,13 @@ class Indexer:
         self.store.delete_ids(stale)
         report.chunks_deleted = len(stale)
         report.chunks_total = self.store.count(SearchFilter(repo=name))
-        self._record_repo(name, source, report)
+        if paths is None:
+            self._record_repo(name, source, report, files=report.files_seen, skipped=dict(report.skipped))
+        else:  # the other files are as the last run counted them
+            previous = meta.get("repos", {}).get(name, {})
+            added = sum(1 for f in walk.files if f.path not in state)
+            files = previous.get("files", 0) + added - report.files_removed
+            self._record_repo(name, source, report, files=files, skipped=previous.get("skipped", {}))
         self.store.flush()
         report.seconds = time.monotonic() - started
         return report
@@ -215,15 +230,15 @@ class Indexer:
             report.chunks_written += len(group)
             self.progress.advance(len(group))
 
-    def _record_repo(self, name: str, source: RepoSource, report: IndexReport) -> None:
+    def _record_repo(self, name: str, source: RepoSource, report: IndexReport, files: int, skipped: dict) -> None:
         self.store.record_repo(name, {
             "root": str(source.root),
             "url": source.url,
             "commit": source.commit,
             "subdir": source.subdir,
             "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "files": report.files_seen,
+            "files": files,
             "chunks": report.chunks_total,
-            "skipped": dict(report.skipped),
+            "skipped": skipped,
         })
 

@@ -10,6 +10,7 @@ finishes them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from codesift.store import SearchFilter, Store
@@ -37,9 +38,11 @@ class StoredFile:
         return [i for h, ids in self.ids_by_hash.items() if h != keep_hash for i in ids]
 
 
-def load_repo_state(store: Store, repo: str) -> dict[str, StoredFile]:
+def load_repo_state(store: Store, repo: str, paths: Collection[str] | None = None) -> dict[str, StoredFile]:
+    """What the store holds for the repository's files (only for `paths`, when given)."""
     files: dict[str, StoredFile] = defaultdict(StoredFile)
-    for point_id, payload in store.scroll(SearchFilter(repo=repo), STATE_FIELDS):
+    search_filter = SearchFilter(repo=repo, match_any=() if paths is None else (("path", tuple(paths)),))
+    for point_id, payload in store.scroll(search_filter, STATE_FIELDS):
         stored = files[payload["path"]]
         file_hash = payload["file_hash"]
         stored.ids_by_hash[file_hash].append(point_id)

@@ -25,6 +25,12 @@ Choices worth knowing:
 * Only the first 8 KiB of a file is read here. Text that is not valid UTF-8 is
   kept (decoded with replacement by ``read_source``); a NUL byte means binary,
   which also drops UTF-16 text.
+* ``walk_repo(root, only=paths)`` applies the same rules to those paths alone,
+  descending only into the directories that lead to them (a refresh of a few
+  changed files). ``stat_walk`` reads no file at all: the size and mtime of every
+  file that passes the ignore and name rules, which is what tells a refresh that
+  something changed (a file skipped for its content is listed too, so that an
+  empty file that gets content is noticed).
 """
 
 from __future__ import annotations
@@ -35,8 +41,9 @@ import fnmatch
 import os
 import re
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pathspec import GitIgnoreSpec
 
@@ -141,18 +148,41 @@ def read_source(file: SourceFile) -> str:
     return file.abs_path.read_bytes().decode("utf-8-sig", errors="replace")
 
 
-def walk_repo(root: Path, *, max_file_bytes: int = 1_000_000) -> WalkResult:
-    """List the files under ``root`` worth indexing and why the others were skipped."""
-    root = Path(root)
-    if not root.is_dir():
-        raise SourceError(f"no such directory: {root}")
-    walk = _Walk(root.resolve(), max_file_bytes)
+def walk_repo(root: Path, *, max_file_bytes: int = 1_000_000, only: Collection[str] | None = None) -> WalkResult:
+    """List the files under ``root`` worth indexing and why the others were skipped.
+
+    With ``only`` (repository-relative file paths), just those paths are considered: the others are
+    neither listed nor counted as skipped.
+    """
+    walk = _Walk(_existing_dir(root), max_file_bytes, only=only)
     walk.run()
     return WalkResult(
         files=sorted(walk.files, key=lambda f: f.path),
         skipped=collections.Counter(reason for _, reason in walk.skipped_files),
         skipped_files=sorted(walk.skipped_files),
     )
+
+
+def stat_walk(root: Path) -> dict[str, tuple[int, int]]:
+    """Path → (size, mtime_ns) of every file under ``root`` that the ignore and name rules let through.
+
+    No file is opened, so this is the cheap check of whether anything changed since the last walk.
+    """
+    walk = _Walk(_existing_dir(root), max_file_bytes=0, read_heads=False)
+    walk.run()
+    return {f.path: (f.size, f.mtime_ns) for f in walk.files}
+
+
+def _existing_dir(root: Path) -> Path:
+    root = Path(root)
+    if not root.is_dir():
+        raise SourceError(f"no such directory: {root}")
+    return root.resolve()
+
+
+def _leading_dirs(paths: Collection[str]) -> frozenset[str]:
+    """Every directory (``a/``, ``a/b/``) on the way to one of ``paths``."""
+    return frozenset(f"{parent}/" for path in paths for parent in PurePosixPath(path).parents if str(parent) != ".")
 
 
 def _load_ignore(path: Path) -> GitIgnoreSpec | None:
@@ -189,10 +219,13 @@ def _head_reason(head: bytes, size: int) -> str | None:
 
 
 class _Walk:
-    def __init__(self, root: Path, max_file_bytes: int) -> None:
+    def __init__(self, root: Path, max_file_bytes: int, *, only: Collection[str] | None = None, read_heads: bool = True) -> None:
         self.root = root
         self.root_str = str(root)
         self.max_file_bytes = max_file_bytes
+        self.only = None if only is None else frozenset(only)
+        self.only_dirs = None if only is None else _leading_dirs(only)
+        self.read_heads = read_heads
         self.files: list[SourceFile] = []
         self.skipped_files: list[tuple[str, str]] = []
         self.codesiftignore = _load_ignore(root / ".codesiftignore")
@@ -242,7 +275,7 @@ class _Walk:
     def visit(self, entry: os.DirEntry, rel: str, specs: Specs) -> str | None:
         """Classify one directory entry; return its ``rel/`` prefix if it should be walked."""
         name = entry.name
-        if name in SILENT_DIRS:
+        if name in SILENT_DIRS or not self.wanted(entry, rel):
             return None
         try:
             name.encode("utf-8")
@@ -270,6 +303,15 @@ class _Walk:
         except OSError:
             self.skip(rel, "unreadable")
         return None
+
+    def wanted(self, entry: os.DirEntry, rel: str) -> bool:
+        """False for an entry that neither is one of the ``only`` paths nor leads to one."""
+        if self.only is None or rel in self.only:
+            return True
+        try:
+            return entry.is_dir(follow_symlinks=False) and rel + "/" in self.only_dirs
+        except OSError:
+            return False
 
     def visit_symlink(self, entry: os.DirEntry, rel: str, specs: Specs) -> None:
         reason = self.ignore_reason(rel, specs) or _name_reason(entry.name)
@@ -299,6 +341,9 @@ class _Walk:
                 self.skip(rel, reason)
 
     def visit_file(self, rel: str, abs_path: str, st: os.stat_result) -> None:
+        if not self.read_heads:
+            self.files.append(SourceFile(rel, Path(abs_path), st.st_size, st.st_mtime_ns))
+            return
         if st.st_size == 0:
             self.skip(rel, "empty")
             return

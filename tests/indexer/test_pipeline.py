@@ -200,3 +200,24 @@ def test_reindex_fetches_a_clone_but_reads_a_local_checkout_in_place(tmp_path):
     assert reindex_source({"root": str(clones / "lib-1a2b"), "url": url}, clones) == url
     assert reindex_source({"root": str(tmp_path / "work" / "lib"), "url": url}, clones) == str(tmp_path / "work" / "lib")
     assert reindex_source({"root": str(clones / "lib-1a2b"), "url": None}, clones) == str(clones / "lib-1a2b")
+
+
+def test_a_run_given_paths_updates_those_files_alone(minilm, repo, tmp_path):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, store, repo)
+        recorded = store.repo("shop")
+        (repo / "util/strings.py").write_text('def shout(text):\n    """Upper-case a text."""\n    return text.upper()\n')
+        (repo / "shop/mail.py").unlink()
+        (repo / "shop/tax.py").write_text("def vat(amount):\n    return amount * 0.2\n")
+        (repo / "README.md").write_text("# Changed, but not among the paths given\n")
+        source = resolve_source(str(repo), clones_dir=tmp_path / "clones")
+        report = Indexer(minilm, store).index(source, name="shop", paths=["util/strings.py", "shop/mail.py", "shop/tax.py"])
+        assert (report.files_seen, report.files_indexed, report.files_removed) == (2, 2, 1)
+        assert store.repo("shop")["files"] == recorded["files"] and store.repo("shop")["skipped"] == recorded["skipped"]
+        readme = [p["content_hash"] for _, p in store.scroll(SearchFilter(repo="shop", path="README.md"), ["content_hash"])]
+        assert readme  # untouched: a path-limited run never looks at it
+        full = _index(minilm, store, repo)
+        assert full.files_indexed == 1 and full.files_removed == 0  # only the README was left to do
+    with EdgeStore(tmp_path / "clean", "c") as clean, EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm, clean, repo)
+        assert _point_set(store, "shop") == _point_set(clean, "shop")

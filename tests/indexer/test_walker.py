@@ -295,3 +295,36 @@ def test_walks_the_standard_library_quickly():
     assert {"os.py", "json/__init__.py", "asyncio/events.py"} <= found
     assert not any(p.endswith(".pyc") or "__pycache__" in p for p in found)
     assert not any(p.startswith("site-packages/") for p in found)
+
+
+def test_only_walks_the_given_paths_with_the_same_rules(tmp_path):
+    write(tmp_path, ".gitignore", "ignored.py\n")
+    write(tmp_path, "src/app.py")
+    write(tmp_path, "src/other.py")
+    write(tmp_path, "src/ignored.py")
+    write(tmp_path, "src/empty.py", "")
+    write(tmp_path, "node_modules/lib/index.js", "x = 1\n")
+    write(tmp_path, "docs/guide.md", "# hi\n")
+    only = ["src/app.py", "src/ignored.py", "src/empty.py", "node_modules/lib/index.js", "src/gone.py"]
+    result = walk_repo(tmp_path, only=only)
+    assert paths(result) == ["src/app.py"]  # other.py and docs/ are not looked at, gone.py is not there
+    assert reasons(result) == {"src/ignored.py": "gitignored", "src/empty.py": "empty", "node_modules/": "vendored"}
+    assert paths(walk_repo(tmp_path, only=[])) == []
+
+
+def test_stat_walk_lists_every_candidate_without_reading_it(tmp_path, monkeypatch):
+    write(tmp_path, ".gitignore", "build.log\n")
+    app = write(tmp_path, "src/app.py")
+    write(tmp_path, "src/empty.py", "")  # skipped by walk_repo for its content, but watched for a change
+    write(tmp_path, "build.log", "noise\n")
+    write(tmp_path, ".env", "TOKEN=1\n")
+    write(tmp_path, ".venv/pyvenv.cfg", "home = /usr\n")
+
+    def deny(*args, **kwargs):
+        raise AssertionError("stat_walk opened a file")
+
+    stats = walker.stat_walk(tmp_path)
+    monkeypatch.setattr(walker, "open", deny, raising=False)
+    assert walker.stat_walk(tmp_path) == stats
+    assert set(stats) == {".gitignore", "src/app.py", "src/empty.py"}
+    assert stats["src/app.py"] == (app.stat().st_size, app.stat().st_mtime_ns)
