@@ -1,7 +1,7 @@
 """`codesift ask "…"` and `codesift chat`: answers from the index with numbered `[n] path:Lx-Ly` sources.
 
-`ask` streams one answer to stdout, then the sources it was given, then a warning naming any citation
-that matches no source sent. Without an LLM configured it prints the top sources and how to configure
+`ask` streams one answer to stdout, then the sources it was given, then a warning when the answer cites
+no source sent or names citations that match none (each one named). Without an LLM configured it prints the top sources and how to configure
 one. `chat` reads questions from stdin until EOF or "exit"; follow-ups keep the conversation's memory.
 """
 
@@ -121,16 +121,12 @@ def _write(text: str) -> None:
 
 
 def _report(answer) -> None:
-    """After an answer: a blank line, its numbered sources, and a warning for citations it invented."""
+    """After an answer: a blank line, its numbered sources, and a warning when it cites nothing or invents citations."""
     _write("\n\n")
     _print_sources(answer.sources)
-    invented = answer.citations.invented
-    if invented:
-        console.print(
-            f"[yellow]warning:[/] invented citations, matching no source sent to the LLM: {escape(', '.join(invented))}",
-            highlight=False,
-            soft_wrap=True,
-        )
+    warning = answer.citations.warning
+    if warning:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 def _print_sources(sources) -> None:

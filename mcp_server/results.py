@@ -88,4 +88,8 @@ class Answer(BaseModel):
     answer: str
     sources: list[SourceRef] = Field(description="The retrieved chunks the model was given, numbered as cited.")
     invented_citations: list[str] = Field(description="Citations in the answer that match no source sent: do not trust them.")
+    cited: list[int] = Field(description="Numbers of the sources the answer cites.")
+    warning: str | None = Field(
+        None, description="Set when the answer cites no source or invents citations: nothing it says is checked against the code."
+    )
     truncation: str | None = None

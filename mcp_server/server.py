@@ -211,8 +211,9 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         @tool(ToolAnnotations(read_only_hint=True, open_world_hint=True))
         def ask(question: Question, repo: RepoFilter = None) -> results.Answer:
             """Answer a question about the indexed code with the configured LLM, from retrieved chunks that the
-            answer cites as [n]. Returns the answer, its numbered sources (repo, path, lines, symbol) and any
-            citation matching no source. Slower than search_code; use search_code when you want the code itself.
+            answer cites as [n]. Returns the answer, its numbered sources (repo, path, lines, symbol), the numbers it
+            cites, any citation matching no source, and a warning when it cites no source that exists. Slower than
+            search_code; use search_code when you want the code itself.
             """
             answer = rag.ask(question, index.searcher(), llm, search_filter=only(repo))
             text = "".join(answer)
@@ -224,6 +225,8 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
                 answer=shown,
                 sources=sources,
                 invented_citations=list(answer.citations.invented),
+                cited=list(answer.citations.cited),
+                warning=answer.citations.warning,
                 truncation=None if shown == text else f"the answer was cut to {limits.result_bytes} bytes",
             )
 

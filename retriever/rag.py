@@ -107,7 +107,20 @@ class CitationCheck:
 
     @property
     def ok(self) -> bool:
-        return not self.invented
+        """The answer cites at least one source sent and invents none."""
+        return bool(self.cited) and not self.invented
+
+    @property
+    def warning(self) -> str | None:
+        """One line for the reader when the answer cannot be checked against its sources, else None."""
+        invented = ", ".join(self.invented)
+        if not self.cited and not self.invented:
+            return "this answer cites no source: nothing in it is backed by the sources listed, check them yourself"
+        if not self.cited:
+            return f"every citation in this answer is invented ({invented}): none matches a source sent to the LLM, nothing in it is backed"
+        if self.invented:
+            return f"invented citations, matching no source sent to the LLM: {invented}"
+        return None
 
 
 def check_citations(answer: str, sources: Sequence[Source]) -> CitationCheck:

@@ -35,6 +35,7 @@ class Run:
 
 RUNS = {
     "answer": Run(("ask", QUESTION, "-k", "3"), (Reply(text=ANSWER),)),
+    "invented-only": Run(("ask", QUESTION, "-k", "3"), (Reply(text="It is computed in [7] and shop/tax.py:L1-L9."),)),
     "no-llm": Run(("ask", QUESTION, "-k", "3"), llm="none"),
     "down": Run(("ask", QUESTION), llm="down"),
     "401": Run(("ask", QUESTION), (Reply(status=401),), {"CODESIFT_LLM_MAX_RETRIES": "2"}),
@@ -46,8 +47,10 @@ RUNS = {
             Reply(text="Cart.total_price sums the prices [2]."),
             Reply(text=CONDENSED),  # the condensed follow-up
             Reply(text="checkout calls it [1]."),
+            Reply(text="Where are taxes added to the cart total?"),
+            Reply(text="Taxes are added by splitting the total at the first comma."),  # cites nothing
         ),
-        stdin="how does the cart add up its prices?\nand where is it called?\nexit\nnot read\n",
+        stdin="how does the cart add up its prices?\nand where is it called?\nand the taxes?\nexit\nnot read\n",
     ),
 }
 
@@ -119,6 +122,14 @@ def test_ask_streams_an_answer_then_its_sources(ran):
     assert request["stream"] is True and "return sum(price for _, price in self.items)" in request["messages"][1]["content"]
 
 
+def test_ask_flags_an_answer_whose_every_citation_is_invented(ran):
+    run = ran["invented-only"]
+    assert run.result.returncode == 0, run.result.stderr
+    assert f"] {TOTAL_PRICE}  Cart.total_price" in run.result.stdout
+    (warning,) = run.stderr_lines
+    assert warning.startswith("warning: every citation in this answer is invented ([7], shop/tax.py:L1-L9)")
+
+
 def test_ask_without_an_llm_prints_sources_and_how_to_configure(ran):
     run = ran["no-llm"]
     assert run.result.returncode == 0, run.result.stderr
@@ -148,8 +159,12 @@ def test_ask_endpoint_failures_are_one_line(ran, name, requests, message):
 def test_chat_keeps_the_conversation(ran):
     run = ran["chat"]
     assert run.result.returncode == 0, run.result.stderr
-    first, second = run.result.stdout.split("checkout calls it [1].")
+    first, rest = run.result.stdout.split("checkout calls it [1].")
+    second = rest.split("Taxes are added")[0]
     assert first.startswith("Cart.total_price sums the prices [2].") and f"[1] {CHECKOUT}" not in first
-    assert f"[1] {CHECKOUT}  checkout" in second  # retrieved first for the condensed question
+    assert f"] {CHECKOUT}  checkout" in second  # retrieved for the condensed question
     assert f"searched for: {CONDENSED}" in run.result.stderr
-    assert len(run.requests) == 3 and "how does the cart add up its prices?" in run.requests[1]["messages"][-1]["content"]
+    assert len(run.requests) == 5 and "how does the cart add up its prices?" in run.requests[1]["messages"][-1]["content"]
+    warnings = [line for line in run.stderr_lines if line.startswith("warning:")]
+    assert warnings == [warnings[0]] and "cites no source" in warnings[0]  # only the third, uncited answer
+    assert run.result.stderr.index("cites no source") > run.result.stderr.index("Where are taxes added")

@@ -256,10 +256,22 @@ def test_ask_answers_with_numbered_sources_and_flags_invented_citations(server, 
     llm.script(Reply(text="Cart.total_price adds up the prices [1]. Shipping is computed in [9]."))
     result = structured(server.call("ask", {"question": "How is the cart total computed?", "repo": "shop"}))
     assert result["answer"] == "Cart.total_price adds up the prices [1]. Shipping is computed in [9]."
-    assert result["invented_citations"] == ["[9]"]
+    assert result["invented_citations"] == ["[9]"] and result["cited"] == [1]
+    assert result["warning"].startswith("invented citations") and "[9]" in result["warning"]
     assert [s["number"] for s in result["sources"]] == list(range(1, len(result["sources"]) + 1))
     assert ("shop/cart.py", "Cart.total_price") in {(s["path"], s["symbol"]) for s in result["sources"]}
     assert "How is the cart total computed?" in llm.user_prompts()[-1]
+
+
+@pytest.mark.parametrize(
+    "text,warning",
+    [("Prices are split at the first comma.", "this answer cites no source"), ("See [12].", "every citation in this answer is invented ([12])")],
+)
+def test_ask_flags_an_answer_that_cites_no_source_sent(server, llm, text, warning):
+    llm.script(Reply(text=text))
+    result = structured(server.call("ask", {"question": "How is the cart total computed?", "repo": "shop"}))
+    assert result["answer"] == text and result["cited"] == [] and result["sources"]
+    assert result["warning"].startswith(warning)
 
 
 def test_an_llm_failure_is_a_one_line_tool_error(server, llm):

@@ -96,6 +96,23 @@ def test_citation_check_flags_invented_citations(shop_searcher):
     assert check.cited == (1, 2, 3)
     assert check.invented == ("[9]", "[0]", f"{first.path}:L{first.end_line + 40}-L{first.end_line + 41}", "nowhere.py:L1-L2")
     assert not check.ok and check_citations("All in [1].", sources).ok
+    assert "invented citations" in check.warning and "[9], [0]" in check.warning
+
+
+def test_an_answer_that_cites_no_source_sent_is_flagged(shop_searcher):
+    sources = build_sources(shop_searcher.search("sum the prices in the cart", k=3), 10**6, lambda texts: [1] * len(texts))
+    assert check_citations("It is computed in [2].", sources).warning is None
+
+    uncited = check_citations("It sums the prices by splitting at the first comma. See `prices[1]`.", sources)
+    assert uncited.cited == () and uncited.invented == () and not uncited.ok
+    assert uncited.warning.startswith("this answer cites no source")
+
+    invented_only = check_citations("It is computed in [7], see also nowhere.py:L1-L2.", sources)
+    assert invented_only.cited == () and not invented_only.ok
+    assert invented_only.warning.startswith("every citation in this answer is invented ([7], nowhere.py:L1-L2)")
+
+    nothing_sent = check_citations("It is computed in [1].", [])
+    assert nothing_sent.invented == ("[1]",) and nothing_sent.warning.startswith("every citation")
 
 
 def test_ask_streams_the_answer_then_checks_it(shop_searcher, llm, llm_server):

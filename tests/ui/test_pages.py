@@ -112,6 +112,20 @@ def test_chat_streams_an_answer_with_linked_citations_and_remembers(ui_home, ui_
     assert not [m for m in at.markdown if "sums the prices" in m.value]
 
 
+def test_chat_flags_an_answer_that_cites_no_source_sent(ui_home, ui_llm):
+    ui_llm.script(Reply(text="It is split at the first comma."), Reply(text="Shipping is computed in [9]."))
+    at = app().switch_page("pages/chat.py").run()
+    at.chat_input[0].set_value("How is the cart total computed?").run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "This answer cites no source: nothing in it is backed by the sources listed, check them yourself"
+    ]
+    assert any("Sources (" in e.label for e in at.expander)
+    at = at.button(key="clear_chat").click().run()
+    at.chat_input[0].set_value("And shipping?").run()
+    assert len(at.warning) == 1 and at.warning[0].value.startswith("Every citation in this answer is invented ([9])")
+
+
 def test_chat_with_the_llm_down_is_one_line_and_keeps_the_page(ui_home, ui_llm):
     ui_llm.stop()
     at = app().switch_page("pages/chat.py").run()

@@ -34,7 +34,7 @@ class Turn:
     answer: str | None = None  # None: no LLM, sources only
     searched_for: str = ""
     sources: list[Source] = field(default_factory=list)
-    invented: tuple[str, ...] = ()
+    warning: str | None = None  # the answer cites nothing, or invents citations
     error: str | None = None
 
 
@@ -75,7 +75,7 @@ def answer(question: str, search_filter: SearchFilter, llm: LLMSettings, placeho
     sink.start(placeholder)
     result = chat.ask(question)
     return Turn(
-        question, result.text, result.question if result.question != question else "", result.sources, result.citations.invented
+        question, result.text, result.question if result.question != question else "", result.sources, result.citations.warning
     )
 
 
@@ -90,8 +90,8 @@ def show_turn(number: int, turn: Turn, repos: dict[str, dict]) -> None:
             st.caption(f"searched for: {turn.searched_for}")
         if turn.answer is not None:
             st.markdown(link_citations(turn.answer, turn.sources, lambda s: _target(number, s, repos)))
-        if turn.invented:
-            st.warning(f"Invented citations, matching no source sent to the model: {', '.join(turn.invented)}")
+        if turn.warning:
+            st.warning(turn.warning[0].upper() + turn.warning[1:], icon=":material/warning:")
         show_sources(number, turn.sources, repos)
 
 
@@ -125,7 +125,7 @@ def main() -> None:
             return
         with st.sidebar:
             repo = st.selectbox("Repository", [ANY, *repos], key="chat_repo")
-            if st.button("Clear chat", icon=":material/delete:"):
+            if st.button("Clear chat", key="clear_chat", icon=":material/delete:"):
                 st.session_state.pop("turns", None)
                 st.session_state.pop("conversation", None)
         search_filter = SearchFilter(repo=None if repo == ANY else repo)
