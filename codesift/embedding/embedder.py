@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from codesift.embedding.batching import QueryBatcher
+from codesift.embedding.static import STATIC_BATCH, STATIC_WINDOW, is_static, static_token_counts
 from codesift.embedding.tasks import PromptSet
 
 
@@ -41,7 +42,8 @@ class Embedder:
             raise ValueError(f"truncate_dim must be between 1 and {full_dim}, got {truncate_dim}")
         self.truncate_dim = truncate_dim
         self.dim = truncate_dim or full_dim
-        self._special_tokens = len(self.tokenizer("")["input_ids"])
+        self.static = is_static(model)
+        self._special_tokens = 0 if self.static else len(self.tokenizer("")["input_ids"])
         self._queries = QueryBatcher(lambda texts, task: self.encode_queries(texts, task=task))
 
     @property
@@ -50,12 +52,14 @@ class Embedder:
 
     @property
     def max_seq_length(self) -> int:
-        return int(self.model.max_seq_length)
+        return STATIC_WINDOW if self.static else int(self.model.max_seq_length)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts without special tokens (fast tokenizer, batched)."""
         if not texts:
             return []
+        if self.static:
+            return static_token_counts(self.tokenizer, texts)
         ids = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(x) for x in ids]
 
@@ -91,6 +95,8 @@ class Embedder:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         inputs = [prefix + t for t in texts] if prefix else list(texts)
+        if self.static:
+            batch_size = max(batch_size, STATIC_BATCH)
         # One short input runs faster on one thread than split across cores.
         threads = 1 if len(inputs) == 1 else torch.get_num_threads()
         with _torch_threads(threads), torch.inference_mode():

@@ -2,7 +2,8 @@
 
 Local directories may be sentence-transformers models (their saved prompts are
 honoured) or plain transformers checkpoints; decoder checkpoints get
-last-token pooling with left padding, encoders mean pooling.
+last-token pooling with left padding, encoders mean pooling. A static model
+(a StaticEmbedding token bag) loads as it is: no window, no padding.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from codesift.embedding.embedder import Embedder
 from codesift.embedding.presets import PRESETS, resolve_package_model
+from codesift.embedding.static import is_static
 from codesift.embedding.tasks import PromptSet, prompt_set, prompts_from_saved
 from codesift.errors import ModelLoadError
 
@@ -103,6 +105,8 @@ def _load(source: str, name: str, trust_remote_code: bool, pooling: str | None, 
         raise
     except Exception as exc:  # checkpoints fail in many ways; the user needs one line
         raise ModelLoadError(f"cannot load embedding model {name!r} from {source}: {_first_line(exc)}") from None
+    if is_static(model):  # a bag of tokens: no window to set, nothing padded
+        return model
     if max_seq_length:
         model.max_seq_length = max_seq_length
     configure_padding(model, _model_pooling(model))
