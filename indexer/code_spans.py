@@ -44,9 +44,13 @@ class _CodeChunker:
     def name(self, node: Node) -> list[str]:
         getter = self.g.names.get(self.g.type_of(node))
         if getter is not None:
-            return split_name(getter(node))
-        name = node.child_by_field_name("name")
-        return split_name(node_text(name)) if name is not None else []
+            raw = getter(node)
+        else:
+            name = node.child_by_field_name("name")
+            raw = node_text(name) if name is not None else ""
+        if self.g.plain_names:
+            return [raw.strip()] if raw.strip() else []
+        return split_name(raw)
 
     def body(self, node: Node) -> Node | None:
         getter = self.g.body_of.get(self.g.type_of(node))

@@ -192,18 +192,27 @@ def _lua_function_body(node: Node) -> Node | None:
     return node.child_by_field_name("body") or (node.children[-1] if node.children[-1].type == "end" else None)
 
 
+_LUA_TARGETS = frozenset({"identifier", "dot_index_expression", "method_index_expression"})
+
+
 def _lua_assigned_function(node: Node) -> Node | None:
-    """Lua `M.on_attach = function(buf) ... end`: the function assigned (one target, one value)."""
+    """Lua `M.on_attach = function(buf) ... end`, `M.cat = wrap(function(opts) ... end)`: the function
+    assigned to one named target (not `t[k] = ...`)."""
     targets, values = (_first_of(node, frozenset({kind})) for kind in ("variable_list", "expression_list"))
     if targets is None or values is None or len(targets.named_children) != 1 or len(values.named_children) != 1:
         return None
+    if targets.named_children[0].type not in _LUA_TARGETS:
+        return None
     value = values.named_children[0]
+    if value.type == "function_call":  # `wrap(function ...)`, like JS `forwardRef(() => ...)`
+        arguments = value.child_by_field_name("arguments")
+        value = arguments.named_children[-1] if arguments is not None and arguments.named_children else value
     return value if value.type == "function_definition" else None
 
 
 def _lua_assigned_name(node: Node) -> str:
     targets = _first_of(node, frozenset({"variable_list"}))
-    return node_text(targets).replace(":", ".") if targets is not None else ""
+    return node_text(targets).replace(":", ".") if _lua_assigned_function(node) is not None else ""
 
 
 def _lua_assigned_body(node: Node) -> Node | None:
@@ -211,22 +220,21 @@ def _lua_assigned_body(node: Node) -> Node | None:
     return _lua_function_body(function) if function is not None else None
 
 
+def _haskell_name(name: Node | None) -> str:
+    """A variable's name; an operator's without the parentheses of `(.:) = ...`."""
+    if name is None:
+        return ""
+    return node_text(name).strip("()") if name.type == "prefix_id" else node_text(name)
+
+
 def _haskell_function_name(node: Node) -> str:
-    """Haskell: `area (Circle r) = ...` → "area"; `a <+> b = ...` → "<+>"."""
+    """Haskell: `area (Circle r) = ...` → "area"; `a <+> b = ...` and `(<+>) a b = ...` → "<+>"."""
     name = node.child_by_field_name("name")
     if name is not None:
-        return node_text(name)
+        return _haskell_name(name)
     infix = _first_of(node, frozenset({"infix"}))
     operator = infix.child_by_field_name("operator") if infix is not None else None
     return node_text(operator).strip("`") if operator is not None else ""
-
-
-def _haskell_signature_name(node: Node) -> str:
-    """`render :: Value -> String` → "render"; `(.=) :: ...` → ".="."""
-    name = node.child_by_field_name("name")
-    if name is not None and name.type == "prefix_id":
-        return node_text(name).strip("()")
-    return node_text(name) if name is not None else ""
 
 
 def _haskell_instance_name(node: Node) -> str:
@@ -312,6 +320,7 @@ class Grammar:
     bodies: frozenset[str] = frozenset()  # body node types where the grammar has no `body` field
     bare: frozenset[str] = frozenset()  # classes that are definitions without a body: `case class P(x: Int)`
     clauses: bool = False  # consecutive definitions of one name are one function (`f 0 = 1; f n = ...`)
+    plain_names: bool = False  # `::` and `.` are part of a name, never a qualifier (Bash `bats::on_failure`)
     names: dict[str, Callable[[Node], str]] = field(default_factory=dict)
     body_of: dict[str, Callable[[Node], Node | None]] = field(default_factory=dict)
     # The type a node counts as in the sets above (Elixir: the `call` of `def` counts as "call:def").
@@ -486,6 +495,7 @@ GRAMMARS: dict[str, Grammar] = {
     "bash": Grammar(
         functions=_set("function_definition"),
         blocks=_blocks("if_statement elif_clause else_clause"),
+        plain_names=True,
     ),
     "haskell": Grammar(
         functions=_set("function bind"),
@@ -495,8 +505,9 @@ GRAMMARS: dict[str, Grammar] = {
         clauses=True,
         names={
             "function": _haskell_function_name,
+            "bind": _haskell_function_name,
             "instance": _haskell_instance_name,
-            "signature": _haskell_signature_name,
+            "signature": lambda node: _haskell_name(node.child_by_field_name("name")),
         },
         body_of={
             "function": lambda node: node.child_by_field_name("match"),
@@ -510,7 +521,7 @@ GRAMMARS: dict[str, Grammar] = {
     "lua": Grammar(
         functions=_set("function_declaration assignment_statement"),
         wrappers=_set("variable_declaration"),
-        blocks=_blocks(""),
+        blocks=_blocks("do_statement block"),
         names={"function_declaration": _lua_function_name, "assignment_statement": _lua_assigned_name},
         body_of={"function_declaration": _lua_function_body, "assignment_statement": _lua_assigned_body},
     ),

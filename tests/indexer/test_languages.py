@@ -61,7 +61,9 @@ EXPECTED = {
         ("function", "checksum", 24, 27),
         ("module", "", 29, 29),
         ("function", "sha256sum", 30, 30),  # defined inside an `if`
-        ("module", "", 31, 35),
+        ("module", "", 31, 31),
+        ("function", "release::notify", 33, 35),  # `::` is part of a Bash name
+        ("module", "", 37, 40),
     ],
     "Json.hs": [
         ("module", "", 1, 12),
@@ -76,6 +78,7 @@ EXPECTED = {
         ("function", "render", 37, 46),  # haddock, signature and six equations
         ("function", ".=", 48, 49),
         ("function", "escape'", 51, 54),
+        ("function", ".:", 56, 59),  # `(.:) (Object m) k = ...`
     ],
     "picker.lua": [
         ("module", "", 1, 8),
@@ -85,7 +88,11 @@ EXPECTED = {
         ("function", "score", 32, 34),
         ("method", "M.sorter", 36, 38),
         ("method", "M.setup", 40, 42),
-        ("module", "", 44, 46),
+        ("module", "", 44, 44),
+        ("method", "M.cached_score", 46, 48),  # a function handed to a factory
+        ("module", "", 50, 54),  # `handlers["<CR>"] = function ...` names nothing
+        ("method", "M.default_prompt", 55, 57),  # inside `do ... end`
+        ("module", "", 58, 60),
     ],
     "ring_buffer.zig": [
         ("module", "", 1, 3),

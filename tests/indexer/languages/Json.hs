@@ -52,3 +52,8 @@ escape' :: Char -> String
 escape' c
   | c == '"' = "\\\""
   | otherwise = [c]
+
+-- | The value at a key of an object.
+(.:) :: Value -> String -> Maybe Value
+(.:) (Object m) k = Map.lookup k m
+(.:) _ _ = Nothing

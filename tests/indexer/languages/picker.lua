@@ -43,4 +43,18 @@ end
 
 M.Picker = Picker
 
+M.cached_score = util.memoize(function(item, query)
+  return score(item, query)
+end)
+
+local handlers = {}
+handlers["<CR>"] = function(picker) picker:close() end
+
+do
+  local default_prompt = "> "
+  function M.default_prompt()
+    return default_prompt
+  end
+end
+
 return M

@@ -30,6 +30,11 @@ if ! command -v sha256sum >/dev/null; then
   sha256sum() { shasum -a 256 "$@"; }
 fi
 
+release::notify() {
+  curl -fsS -X POST "${RELEASE_HOOK:?}" -d "version=${VERSION}"
+}
+
 build_archive
 checksum
+release::notify
 step "done"
