@@ -5,7 +5,7 @@ size rules) are chunked with `chunk_file`, timed per file (reading excluded), an
   * chunks (windows of a long definition counted one by one, as the index stores them);
   * with symbol: the share of chunks that carry a symbol (functions, methods, classes, doc sections);
   * in definitions: the share of a file's non-blank lines inside a function, method or class chunk;
-  * ms/file and total seconds of chunking.
+  * ms/file and total seconds of chunking (the first file of a language includes loading its grammar).
 A language chunked by line windows (no grammar) shows 0 % in both shares.
 
 With --repos DIR every subdirectory is a checkout; one named in the repobench repos.json is read
