@@ -19,7 +19,8 @@ from codesift.identifiers import path_terms
 #    so is `const X = factory(..., () => {...})` and a TypeScript type alias; a `/** doc block */` one blank
 #    line above a definition belongs to it.
 # 4: Scala, Swift, Elixir, Bash, Haskell, Lua and Zig files get definition chunks (were line windows);
-#    operator names (`<=>`) are read; a definition's last line leaves out trailing blank lines.
+#    operator names (`<=>`) are read; a definition's last line leaves out trailing blank lines; a type
+#    without a body (Kotlin `data class P(val x: Int)`, C# `record P(int X);`, Rust `struct Unit;`) is a class.
 CHUNKER_VERSION = 4
 
 KINDS = ("function", "method", "class", "module", "section", "text")

@@ -404,6 +404,7 @@ GRAMMARS: dict[str, Grammar] = {
         namespaces=_set("mod_item"),
         blocks=_blocks(""),
         leading=_set("line_comment block_comment attribute_item"),
+        bare=_set("struct_item"),  # `struct Unit;`
         names={"impl_item": _rust_impl_name},
     ),
     "java": Grammar(
@@ -432,6 +433,7 @@ GRAMMARS: dict[str, Grammar] = {
         ),
         namespaces=_set("namespace_declaration"),
         blocks=_blocks("preproc_if preproc_else preproc_elif preproc_region"),
+        bare=_set("record_declaration record_struct_declaration class_declaration struct_declaration"),
         names={"operator_declaration": _csharp_operator_name, "destructor_declaration": _csharp_destructor_name},
     ),
     "ruby": Grammar(
@@ -451,6 +453,7 @@ GRAMMARS: dict[str, Grammar] = {
         blocks=_blocks(""),
         leading=_set("line_comment block_comment"),
         bodies=_set("function_body class_body enum_class_body"),
+        bare=_set("class_declaration object_declaration"),  # `data class Point(val x: Int)`
         names={"companion_object": _companion_name},
     ),
     "scala": Grammar(

@@ -593,6 +593,33 @@ def test_ruby_class_and_module_keywords():
     assert one(chunks, "class", "Outer").code.count("class Inner < Base ...") == 1
 
 
+@pytest.mark.parametrize(
+    "path, text, expected",
+    [
+        (
+            "Shapes.kt",
+            "sealed class Shape\ndata class Circle(val r: Double) : Shape()\nobject Empty : Shape()\n",
+            [("class", "Shape", 1, 1), ("class", "Circle", 2, 2), ("class", "Empty", 3, 3)],
+        ),
+        (
+            "Point.cs",
+            "namespace Geo;\n\npublic record Point(int X, int Y);\npublic readonly record struct Size(int W);\n",
+            [("module", "", 1, 1), ("class", "Point", 3, 3), ("class", "Size", 4, 4)],
+        ),
+        (
+            "units.rs",
+            "pub struct Meters(pub f64);\npub struct Marker;\n",
+            [("class", "Meters", 1, 1), ("class", "Marker", 2, 2)],
+        ),
+    ],
+)
+def test_types_without_a_body_are_definitions(path, text, expected):
+    chunks = chunk_file("r", path, text)
+    assert spans(chunks) == expected
+    lines = text.split("\n")
+    assert all(c.code == lines[c.start_line - 1] for c in chunks)  # the summary of a bodiless type is itself
+
+
 def test_kotlin_objects_and_companions():
     text = src(
         """
