@@ -144,10 +144,15 @@ def _first_of(node: Node, types: frozenset[str]) -> Node | None:
     return next((c for c in node.named_children if c.type in types), None)
 
 
+def _zig_identifier(name: Node | None) -> str:
+    """A Zig name; `@"zls env"` → "zls env"."""
+    text = node_text(name) if name is not None else ""
+    return text[2:-1] if text.startswith('@"') and text.endswith('"') else text
+
+
 def _first_identifier(node: Node) -> str:
     """Zig `const Foo = struct {...}`: the declared name."""
-    name = _first_of(node, frozenset({"identifier"}))
-    return node_text(name) if name is not None else ""
+    return _zig_identifier(_first_of(node, frozenset({"identifier"})))
 
 
 _ZIG_CONTAINERS = frozenset({"struct_declaration", "enum_declaration", "union_declaration", "opaque_declaration"})
@@ -532,7 +537,10 @@ GRAMMARS: dict[str, Grammar] = {
         functions=_set("function_declaration"),
         classes=_set("variable_declaration type_function"),
         blocks=_blocks(""),
-        names={"variable_declaration": _first_identifier},
+        names={
+            "variable_declaration": _first_identifier,
+            "function_declaration": lambda node: _zig_identifier(node.child_by_field_name("name")),
+        },
         body_of={"variable_declaration": _zig_container, "type_function": _zig_returned_container},
         type_of=_zig_type,
     ),

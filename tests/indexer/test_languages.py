@@ -107,6 +107,7 @@ EXPECTED = {
         ("method", "Mode.describe", 48, 53),
         ("function", "nextPowerOfTwo", 56, 58),
         ("module", "", 60, 63),
+        ("function", "error", 65, 68),  # `@"error"`
     ],
 }
 

@@ -61,3 +61,8 @@ test "stats start at zero" {
     const stats = Stats{};
     try std.testing.expectEqual(@as(f64, 0), stats.dropRate());
 }
+
+/// `error` is a keyword, so the name is quoted.
+pub fn @"error"(stats: Stats) bool {
+    return stats.dropped > 0;
+}
