@@ -18,7 +18,10 @@ from codesift.identifiers import path_terms
 # 3: JavaScript/TypeScript functions assigned to a member (`res.send = function send() {}`) are definitions;
 #    so is `const X = factory(..., () => {...})` and a TypeScript type alias; a `/** doc block */` one blank
 #    line above a definition belongs to it.
-CHUNKER_VERSION = 3
+# 4: Scala, Swift, Elixir, Bash, Haskell, Lua and Zig files get definition chunks (were line windows);
+#    operator names (`<=>`) are read; a definition's last line leaves out trailing blank lines; a type
+#    without a body (Kotlin `data class P(val x: Int)`, C# `record P(int X);`, Rust `struct Unit;`) is a class.
+CHUNKER_VERSION = 4
 
 KINDS = ("function", "method", "class", "module", "section", "text")
 DEFINITION_KINDS = ("function", "method", "class")

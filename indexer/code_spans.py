@@ -19,11 +19,9 @@ _MAX_DEPTH = 64  # nesting of classes/blocks searched for definitions
 
 
 def _last_line(node: Node) -> int:
-    """1-based last line of a node, not counting a trailing newline it swallowed."""
-    row = node.end_point.row
-    if node.end_point.column == 0 and row > node.start_point.row:
-        row -= 1
-    return row + 1
+    """1-based last line of a node, not counting trailing newlines and indentation it swallowed."""
+    text = node.text or b""
+    return node.end_point.row - text.count(b"\n", len(text.rstrip())) + 1
 
 
 def _marker(data: bytes, body: Node) -> bytes:
@@ -44,14 +42,18 @@ class _CodeChunker:
         self.spans: list[Span] = []
 
     def name(self, node: Node) -> list[str]:
-        getter = self.g.names.get(node.type)
+        getter = self.g.names.get(self.g.type_of(node))
         if getter is not None:
-            return split_name(getter(node))
-        name = node.child_by_field_name("name")
-        return split_name(node_text(name)) if name is not None else []
+            raw = getter(node)
+        else:
+            name = node.child_by_field_name("name")
+            raw = node_text(name) if name is not None else ""
+        if self.g.plain_names:
+            return [raw.strip()] if raw.strip() else []
+        return split_name(raw)
 
     def body(self, node: Node) -> Node | None:
-        getter = self.g.body_of.get(node.type)
+        getter = self.g.body_of.get(self.g.type_of(node))
         if getter is not None:
             return getter(node)
         body = node.child_by_field_name("body")
@@ -61,10 +63,11 @@ class _CodeChunker:
 
     def resolve(self, node: Node) -> Node | None:
         """The named definition `node` is or wraps (alone), else None."""
-        g = self.g
-        if node.type in g.functions or node.type in g.classes or node.type in g.namespaces:
-            return node if self.body(node) is not None and self.name(node) else None
-        if node.type in g.wrappers:
+        g, kind = self.g, self.g.type_of(node)
+        if kind in g.functions or kind in g.classes or kind in g.namespaces:
+            has_body = kind in g.bare or self.body(node) is not None
+            return node if has_body and self.name(node) else None
+        if kind in g.wrappers:
             children = node.named_children
             found = [(c, d) for c in children if (d := self.resolve(c)) is not None]
             if len(found) != 1 or sum(c.type == found[0][0].type for c in children) > 1:
@@ -73,25 +76,39 @@ class _CodeChunker:
         return None
 
     def walk(self, node: Node, scope: list[str], in_class: bool, holes: list[Node], depth: int = 0) -> None:
+        last: Span | None = None  # a function whose next clause may follow (Grammar.clauses)
         for child in node.named_children:
             inner = self.resolve(child)
-            if inner is not None:
-                self.define(child, inner, scope, in_class, holes, depth)
-            elif (child.type in self.g.blocks or child.type in self.g.wrappers) and depth < _MAX_DEPTH:
-                self.walk(child, scope, in_class, holes, depth + 1)
+            if inner is None:
+                kind = self.g.type_of(child)
+                if kind not in self.g.leading:
+                    last = None
+                if (kind in self.g.blocks or kind in self.g.wrappers) and depth < _MAX_DEPTH:
+                    self.walk(child, scope, in_class, holes, depth + 1)
+                continue
+            span = self.define(child, inner, scope, in_class, holes, depth)
+            if span is not None and last is not None and (span.kind, span.symbol) == (last.kind, last.symbol):
+                self.spans.pop()  # `f 0 = 1` then `f n = ...`: the clauses of one function
+                last.end = span.end
+            else:
+                last = span if self.g.clauses and span is not None and span.kind != "class" else None
 
-    def define(self, outer: Node, inner: Node, scope: list[str], in_class: bool, holes: list[Node], depth: int):
+    def define(
+        self, outer: Node, inner: Node, scope: list[str], in_class: bool, holes: list[Node], depth: int
+    ) -> Span | None:
+        """Record the definition's span (None for a namespace, whose contents are walked)."""
         *qualifier, name = self.name(inner)
         if qualifier and qualifier[0] in scope:  # `ns::Foo::bar` written inside `namespace ns`
             scope = scope[: scope.index(qualifier[0])]
         path = scope + qualifier
-        body = self.body(inner)
-        if inner.type in self.g.namespaces:
+        body, kind = self.body(inner), self.g.type_of(inner)
+        if kind in self.g.namespaces:
             if depth < _MAX_DEPTH:
                 self.walk(body, path + [name], False, holes, depth + 1)
-            return
-        holes.append(body)
-        first = self.leading(outer)
+            return None
+        if body is not None:
+            holes.append(body)
+        first = self.leading(outer, name)
         line_start = first.start_byte - first.start_point.column
         span = Span(
             start=first.start_point.row + 1,
@@ -101,27 +118,30 @@ class _CodeChunker:
             signature=self.signature(outer, inner, body),
             parent=".".join(path),
         )
-        if inner.type in self.g.functions:
+        if kind in self.g.functions:
             span.kind = "method" if in_class or qualifier else "function"
         else:
             members: list[Node] = []
-            if depth < _MAX_DEPTH:
+            if body is not None and depth < _MAX_DEPTH:
                 self.walk(body, path + [name], True, members, depth + 1)
             span.kind, span.summary = "class", self.summary(line_start, outer.end_byte, members)
         self.spans.append(span)
+        return span
 
-    def leading(self, node: Node) -> Node:
+    def leading(self, node: Node, name: str) -> Node:
         """The first of the comments/attributes directly above `node` (or `node`).
 
         A doc block (`/** … */`) also counts when one blank line parts it from the definition, as in
-        Express's `/** docs */ <blank> res.send = function …`.
+        Express's `/** docs */ <blank> res.send = function …`. One that names something (a Haskell
+        type signature) leads only a definition of that name.
         """
         first, previous = node, node.prev_named_sibling
         while (
             previous is not None
-            and previous.type in self.g.leading
+            and self.g.type_of(previous) in self.g.leading
             and _last_line(previous) >= first.start_point.row - (1 if self._doc_block(previous) else 0)
             and not self.data[previous.start_byte - previous.start_point.column : previous.start_byte].strip()
+            and self.name(previous)[-1:] in ([], [name])
         ):
             first, previous = previous, previous.prev_named_sibling
         return first
@@ -129,10 +149,11 @@ class _CodeChunker:
     def _doc_block(self, node: Node) -> bool:
         return self.data[node.start_byte : node.start_byte + 3] == b"/**"
 
-    def signature(self, outer: Node, inner: Node, body: Node) -> str:
+    def signature(self, outer: Node, inner: Node, body: Node | None) -> str:
         start = max(outer.start_byte, inner.start_byte - inner.start_point.column)
-        comment = next((c for c in inner.children[1:] if c.type in self.g.leading), None)
-        stop = min(body.start_byte, comment.start_byte) if comment is not None else body.start_byte
+        comment = next((c for c in inner.children[1:] if self.g.type_of(c) in self.g.leading), None)
+        stop = body.start_byte if body is not None else inner.end_byte
+        stop = min(stop, comment.start_byte) if comment is not None else stop
         header = self.data[start:stop].decode("utf-8", "replace")
         return " ".join(header.split())[:MAX_SIGNATURE_CHARS]
 
@@ -140,7 +161,7 @@ class _CodeChunker:
         pieces, position = [], start
         for body in sorted(holes, key=lambda n: n.start_byte):
             pieces += [self.data[position : body.start_byte].rstrip(), b" ", _marker(self.data, body)]
-            position = body.end_byte
+            position = body.start_byte + len((body.text or b"").rstrip())  # Scala bodies end in the next indent
         pieces.append(self.data[position:end])
         return b"".join(pieces).decode("utf-8", "replace")
 

@@ -27,6 +27,13 @@ _GRAMMARS: dict[str, tuple[str, str]] = {
     "ruby": ("tree_sitter_ruby", "language"),
     "php": ("tree_sitter_php", "language_php"),
     "kotlin": ("tree_sitter_kotlin", "language"),
+    "scala": ("tree_sitter_scala", "language"),
+    "swift": ("tree_sitter_swift", "language"),
+    "elixir": ("tree_sitter_elixir", "language"),
+    "bash": ("tree_sitter_bash", "language"),
+    "haskell": ("tree_sitter_haskell", "language"),
+    "lua": ("tree_sitter_lua", "language"),
+    "zig": ("tree_sitter_zig", "language"),
 }
 
 CODE_LANGUAGES: frozenset[str] = frozenset(_GRAMMARS)
@@ -45,6 +52,13 @@ _EXTENSIONS: dict[str, str] = {
     ".rb": "ruby", ".rake": "ruby", ".gemspec": "ruby",
     ".php": "php",
     ".kt": "kotlin", ".kts": "kotlin",
+    ".scala": "scala", ".sc": "scala",
+    ".swift": "swift",
+    ".ex": "elixir", ".exs": "elixir",
+    ".sh": "bash", ".bash": "bash",
+    ".hs": "haskell",
+    ".lua": "lua",
+    ".zig": "zig",
     ".md": "markdown", ".markdown": "markdown",
     ".rst": "rst",
 }
