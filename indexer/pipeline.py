@@ -87,6 +87,18 @@ def ensure_collection(store: Store, embedder: Embedder) -> dict:
     return meta
 
 
+def vector_precision(previous: dict | None, precision: str, report: IndexReport) -> str:
+    """The precision(s) a repository's vectors were made in after this run, e.g. `bf16` or `bf16+fp32`.
+
+    This run's precision where it wrote chunks, plus the last record's where chunks of unchanged files are
+    kept (a record from before precisions were recorded is fp32).
+    """
+    made = {precision} if report.chunks_written or not previous else set()
+    if previous and report.files_unchanged:
+        made.update(str(previous.get("precision", "fp32")).split("+"))
+    return "+".join(sorted(made or {precision}))
+
+
 def remove_repo(store: Store, name: str) -> None:
     """Delete a repository's chunks and its record; an unknown name is refused with the names that exist."""
     store.repo(name)
@@ -170,7 +182,7 @@ class Indexer:
         self.store.delete_ids(stale)
         report.chunks_deleted = len(stale)
         report.chunks_total = self.store.count(SearchFilter(repo=name))
-        self._record_repo(name, source, report)
+        self._record_repo(name, source, report, meta.get("repos", {}).get(name))
         self.store.flush()
         report.seconds = time.monotonic() - started
         return report
@@ -215,7 +227,7 @@ class Indexer:
             report.chunks_written += len(group)
             self.progress.advance(len(group))
 
-    def _record_repo(self, name: str, source: RepoSource, report: IndexReport) -> None:
+    def _record_repo(self, name: str, source: RepoSource, report: IndexReport, previous: dict | None) -> None:
         self.store.record_repo(name, {
             "root": str(source.root),
             "url": source.url,
@@ -225,5 +237,6 @@ class Indexer:
             "files": report.files_seen,
             "chunks": report.chunks_total,
             "skipped": dict(report.skipped),
+            "precision": vector_precision(previous, self.embedder.precision, report),
         })
 

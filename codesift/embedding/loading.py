@@ -2,7 +2,9 @@
 
 Local directories may be sentence-transformers models (their saved prompts are
 honoured) or plain transformers checkpoints; decoder checkpoints get
-last-token pooling with left padding, encoders mean pooling.
+last-token pooling with left padding, encoders mean pooling. `precision`
+(`codesift.embedding.precision`) casts the transformer's weights to bf16;
+pooling and the vectors stay float32.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from pathlib import Path
 
 from codesift.embedding.embedder import Embedder
+from codesift.embedding.precision import resolve_precision
 from codesift.embedding.presets import PRESETS, resolve_package_model
 from codesift.embedding.tasks import PromptSet, prompt_set, prompts_from_saved
 from codesift.errors import ModelLoadError
@@ -109,8 +112,23 @@ def _load(source: str, name: str, trust_remote_code: bool, pooling: str | None, 
     return model
 
 
-def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = None) -> Embedder:
-    """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id."""
+def _to_bf16(model) -> None:
+    """bf16 weights in the transformer; its token embeddings go on to pooling as float32."""
+    import torch
+
+    transformer = model[0]
+    transformer.to(torch.bfloat16)
+
+    def float_tokens(_module, _inputs, features):
+        features["token_embeddings"] = features["token_embeddings"].float()
+        return features
+
+    transformer.register_forward_hook(float_tokens)
+
+
+def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = None, precision: str = "fp32") -> Embedder:
+    """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id, in `precision`."""
+    precision = resolve_precision(precision)
     _quiet_transformers()
     preset = PRESETS.get(name_or_path)
     if preset is not None:
@@ -125,4 +143,6 @@ def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = No
         model = _load(name_or_path, name_or_path, False, None, None)
         prompts = prompts_from_saved(getattr(model, "prompts", {}) or {}) or PromptSet()
         name = str(path.resolve()) if path.is_dir() else name_or_path
-    return Embedder(model, name=name, prompts=prompts, truncate_dim=truncate_dim)
+    if precision == "bf16":
+        _to_bf16(model)
+    return Embedder(model, name=name, prompts=prompts, truncate_dim=truncate_dim, precision=precision)
