@@ -129,6 +129,8 @@ def _to_bf16(model) -> None:
 def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = None, precision: str = "fp32") -> Embedder:
     """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id, in `precision`."""
     precision = resolve_precision(precision)
+    if precision == "int8":
+        raise ModelLoadError("precision int8 is not built yet: use auto, fp32 or bf16")
     _quiet_transformers()
     preset = PRESETS.get(name_or_path)
     if preset is not None:
