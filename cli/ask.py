@@ -41,13 +41,14 @@ def ask(
     mode: str = Mode,
     budget: int = Budget,
     model: str = options.Model,
+    precision: str = options.Precision,
     home: Path = options.Home,
     qdrant_url: str = options.QdrantUrl,
     collection: str = options.Collection,
 ) -> None:
     """Answer a question from the indexed code, citing its sources."""
     llm = LLMSettings()
-    with _searcher(mode, model, home, qdrant_url, collection) as searcher:
+    with _searcher(mode, model, precision, home, qdrant_url, collection) as searcher:
         search_filter = SearchFilter(repo=repo, language=lang)
         if not llm.configured:
             sources = rag.retrieve_sources(question, searcher, search_filter=search_filter, k=k, mode=mode, budget_tokens=budget)
@@ -67,6 +68,7 @@ def chat(
     mode: str = Mode,
     budget: int = Budget,
     model: str = options.Model,
+    precision: str = options.Precision,
     home: Path = options.Home,
     qdrant_url: str = options.QdrantUrl,
     collection: str = options.Collection,
@@ -75,7 +77,7 @@ def chat(
     from retriever.chat import Conversation  # llama-index: imported only for this verb
 
     llm = LLMSettings().require()
-    with _searcher(mode, model, home, qdrant_url, collection) as searcher:
+    with _searcher(mode, model, precision, home, qdrant_url, collection) as searcher:
         conversation = Conversation(
             searcher, llm, on_text=_write, search_filter=SearchFilter(repo=repo, language=lang), k=k, mode=mode, budget_tokens=budget
         )
@@ -91,11 +93,13 @@ def chat(
 
 
 @contextmanager
-def _searcher(mode: str, model: str | None, home: Path | None, qdrant_url: str | None, collection: str | None) -> Iterator:
+def _searcher(
+    mode: str, model: str | None, precision: str | None, home: Path | None, qdrant_url: str | None, collection: str | None
+) -> Iterator:
     """The index, open for the duration of a verb, behind a `Searcher` with its matching embedder."""
     if mode not in MODES:
         raise CodesiftError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-    settings = settings_from(home, qdrant_url, collection)
+    settings = settings_from(home, qdrant_url, collection, precision=precision)
     with store_for(settings) as store:
         if not store.exists():
             raise CodesiftError(f"no index {settings.collection!r} yet: run `codesift index PATH` first")

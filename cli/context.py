@@ -15,8 +15,10 @@ console = Console(stderr=True)
 stdout = Console()
 
 
-def settings_from(home: Path | None, qdrant_url: str | None, collection: str | None, model: str | None = None) -> Settings:
-    return Settings().with_overrides(home=home, qdrant_url=qdrant_url, collection=collection, model=model)
+def settings_from(
+    home: Path | None, qdrant_url: str | None, collection: str | None, model: str | None = None, precision: str | None = None
+) -> Settings:
+    return Settings().with_overrides(home=home, qdrant_url=qdrant_url, collection=collection, model=model, precision=precision)
 
 
 def load_checked_embedder(store: Store, requested: str | None, settings: Settings) -> Embedder:

@@ -36,6 +36,7 @@ def negatives(
     llm_difficulty: bool = typer.Option(False, "--llm-difficulty", help="Let the configured LLM judge label difficulty."),
     concurrency: int = typer.Option(4, "--concurrency", help="Parallel LLM requests for --llm-difficulty."),
     batch_size: int = typer.Option(64, "--batch-size", help="Embedding batch size."),
+    precision: str = options.Precision,
     home: Path = options.Home,
 ) -> None:
     """Mine hard negatives for every row and label its difficulty."""
@@ -56,10 +57,11 @@ def negatives(
         raise CodesiftError(str(exc)) from None
     if not rows:
         raise CodesiftError(f"no training rows in {source}")
+    settings = settings_from(home, None, None, precision=precision)
     unlabelled = [row for row in rows if overwrite_difficulty or not row.difficulty]
     llm = LLMSettings().require() if llm_difficulty else None  # before minutes of embedding, not after
     with console.status("loading embedding model…"):
-        embedder = load_embedder(model)
+        embedder = load_embedder(model, precision=settings.precision)
     with progress_bar() as bar:
         stages: dict[str, int] = {}
 
@@ -81,7 +83,7 @@ def negatives(
             progress=progress,
         )
     if llm and unlabelled:
-        _judge(unlabelled, llm, concurrency, settings_from(home, None, None).home / "llm-cache")
+        _judge(unlabelled, llm, concurrency, settings.home / "llm-cache")
     write_rows(output, report.rows)
     labels = ", ".join(f"{k} {v:,}" for k, v in report.difficulty.most_common())
     console.print(

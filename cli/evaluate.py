@@ -18,6 +18,7 @@ def evaluate(
     bm25: bool = typer.Option(True, "--bm25/--no-bm25", help="Add the BM25 baseline."),
     json_path: Path = typer.Option(None, "--json", help="Write all metrics to this JSON file."),
     plot_path: Path = typer.Option(None, "--plot", help="Draw an nDCG@10 bar chart to this PNG file."),
+    precision: str = options.Precision,
     home: Path = options.Home,
 ) -> None:
     """Evaluate retrieval quality on BEIR-format sets."""
@@ -25,13 +26,14 @@ def evaluate(
     from trainer.data.leakage import beir_dirs
     from trainer.evaluate import METRICS, evaluate_sets, metric_table, plot
 
+    settings = settings_from(home, None, None, precision=precision)
     dirs = beir_dirs(data)
     embedders = {}
     with console.status("loading models…"):
         if base != "none":
-            embedders["base"] = load_embedder(base)
-        embedders["model"] = load_embedder(model)
-    cache = settings_from(home, None, None).home / "eval-cache"
+            embedders["base"] = load_embedder(base, precision=settings.precision)
+        embedders["model"] = load_embedder(model, precision=settings.precision)
+    cache = settings.home / "eval-cache"
     with console.status(f"evaluating on {len(dirs)} set(s)…") as status:
         results = evaluate_sets(embedders, dirs, bm25=bm25, cache_dir=cache, report=lambda m: status.update(f"{m}…"))
     for metric in METRICS:

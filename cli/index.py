@@ -17,6 +17,7 @@ def index(
     name: str = typer.Option(None, "--name", help="Repository name in the index (default: directory or URL name)."),
     ref: str = typer.Option(None, "--ref", help="Branch or tag to clone (git URLs only)."),
     model: str = options.Model,
+    precision: str = options.Precision,
     explain: bool = typer.Option(False, "--explain", help="List every skipped file with its reason."),
     max_file_kb: int = typer.Option(1000, "--max-file-kb", help="Skip files larger than this."),
     batch_size: int = typer.Option(64, "--batch-size", help="Embedding batch size."),
@@ -28,7 +29,7 @@ def index(
     from indexer.pipeline import Indexer
     from indexer.sources import resolve_source
 
-    settings = settings_from(home, qdrant_url, collection)
+    settings = settings_from(home, qdrant_url, collection, precision=precision)
     with console.status(f"resolving {source}…"):
         repo = resolve_source(source, clones_dir=settings.clones_dir, ref=ref)
     with store_for(settings) as store:
@@ -40,11 +41,12 @@ def index(
         except KeyboardInterrupt:
             console.print("everything written so far is kept: run the same command again to resume")
             raise
-    _summarise(report, embedder.name, explain)
+    _summarise(report, embedder, explain)
 
 
-def _summarise(report, model: str, explain: bool) -> None:
-    table = Table(title=f"indexed {report.repo!r} with {model} in {report.seconds:.1f} s", show_header=False)
+def _summarise(report, embedder, explain: bool) -> None:
+    title = f"indexed {report.repo!r} with {embedder.name} ({embedder.precision}) in {report.seconds:.1f} s"
+    table = Table(title=title, show_header=False)
     rows = [
         ("files walked", report.files_seen),
         ("files (re)indexed", report.files_indexed),

@@ -20,6 +20,7 @@ def mcp(
         20_000, "--max-result-bytes", help="Bytes of code in one search result; of text in one file range or answer."
     ),
     model: str = options.Model,
+    precision: str = options.Precision,
     home: Path = options.Home,
     qdrant_url: str = options.QdrantUrl,
     collection: str = options.Collection,
@@ -31,7 +32,7 @@ def mcp(
     from mcp_server.index import ServedIndex
     from mcp_server.server import build_server
 
-    index = ServedIndex(settings_from(home, qdrant_url, collection, model), model)
+    index = ServedIndex(settings_from(home, qdrant_url, collection, model, precision), model)
     server = build_server(index, Limits(max_hit_bytes, max_result_bytes), LLMSettings())
     try:
         if http is None:

@@ -17,7 +17,7 @@ def repos(
     qdrant_url: str = options.QdrantUrl,
     collection: str = options.Collection,
 ) -> None:
-    """List indexed repositories with chunk counts, model and last commit."""
+    """List indexed repositories with chunk counts, model, the precision of their vectors and last commit."""
     settings = settings_from(home, qdrant_url, collection)
     with store_for(settings) as store:
         if not store.exists():
@@ -25,12 +25,15 @@ def repos(
             return
         meta = store.meta()
         table = Table(title=f"index {settings.collection!r} · model {meta.get('embedder', {}).get('model')}")
-        for column in ("repo", "chunks", "files", "commit", "indexed at", "source"):
+        for column in ("repo", "chunks", "files", "precision", "commit", "indexed at", "source"):
             table.add_column(column)
         for name, info in sorted(meta.get("repos", {}).items()):
             chunks = store.count(SearchFilter(repo=name))
             commit = (info.get("commit") or "")[:10] or "-"
-            table.add_row(name, str(chunks), str(info.get("files", "")), commit, info.get("indexed_at", ""), info.get("url") or info.get("root", ""))
+            table.add_row(
+                name, str(chunks), str(info.get("files", "")), info.get("precision", "fp32"), commit, info.get("indexed_at", ""),
+                info.get("url") or info.get("root", ""),
+            )
         stdout.print(table)
 
 

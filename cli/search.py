@@ -40,6 +40,7 @@ def search(
     rerank: str = typer.Option(None, "--rerank", help="Cross-encoder model (directory or hub id) to rerank the top hits."),
     as_json: bool = typer.Option(False, "--json", help="Print hits as JSON."),
     model: str = options.Model,
+    precision: str = options.Precision,
     home: Path = options.Home,
     qdrant_url: str = options.QdrantUrl,
     collection: str = options.Collection,
@@ -53,7 +54,7 @@ def search(
         raise CodesiftError("give one query, or --queries FILE.jsonl for many")
     defaults = SearchRequest(query or "", task, mode, repo, lang, path, kind, k, files)
     batch = _read_batch(queries) if queries is not None else None
-    settings = settings_from(home, qdrant_url, collection)
+    settings = settings_from(home, qdrant_url, collection, precision=precision)
     with store_for(settings) as store:
         if not store.exists():
             raise CodesiftError(f"no index {settings.collection!r} yet: run `codesift index PATH` first")

@@ -3,7 +3,9 @@
 CODESIFT_HOME (data: indexes, clones; default ~/.local/share/codesift),
 CODESIFT_QDRANT_URL / QDRANT_API_KEY (use a Qdrant server instead of the
 embedded engine), CODESIFT_MODEL (default embedding model),
-CODESIFT_COLLECTION (default index name), CODESIFT_SHARDS /
+CODESIFT_PRECISION (auto, fp32, bf16 or int8: how the encoder computes; default
+auto, see codesift.embedding.precision), CODESIFT_COLLECTION (default index
+name), CODESIFT_SHARDS /
 CODESIFT_REPLICAS (shard_number and replication_factor of a collection created
 on a Qdrant server; default 1 each).
 """
@@ -14,6 +16,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from codesift.embedding.precision import check_precision
 from codesift.embedding.presets import DEFAULT_MODEL
 from codesift.errors import CodesiftError
 
@@ -35,9 +38,13 @@ class Settings:
     qdrant_url: str | None = field(default_factory=lambda: os.environ.get("CODESIFT_QDRANT_URL") or None)
     qdrant_api_key: str | None = field(default_factory=lambda: os.environ.get("QDRANT_API_KEY") or None)
     model: str = field(default_factory=lambda: os.environ.get("CODESIFT_MODEL") or DEFAULT_MODEL)
+    precision: str = field(default_factory=lambda: os.environ.get("CODESIFT_PRECISION") or "auto")
     collection: str = field(default_factory=lambda: os.environ.get("CODESIFT_COLLECTION") or "codesift")
     shards: int = field(default_factory=lambda: _count_from_env("CODESIFT_SHARDS"))
     replicas: int = field(default_factory=lambda: _count_from_env("CODESIFT_REPLICAS"))
+
+    def __post_init__(self):
+        check_precision(self.precision)
 
     @property
     def clones_dir(self) -> Path:

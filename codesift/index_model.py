@@ -1,7 +1,8 @@
 """Which embedding model an index was built with, and that model loaded and checked against the index.
 
 Every app opens an index the same way: the model recorded in the index's metadata (or the configured one
-for an index not made yet), unless the user asks for another, which must match what the index holds.
+for an index not made yet), unless the user asks for another, which must match what the index holds. The
+precision is the configured one whatever the index was built in: vectors of every precision agree.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def model_for(store: Store, requested: str | None, settings: Settings) -> str:
 
 def load_checked_embedder(store: Store, requested: str | None, settings: Settings) -> Embedder:
     """Load the embedder for this index and refuse one that does not match it."""
-    embedder = load_embedder(model_for(store, requested, settings))
+    embedder = load_embedder(model_for(store, requested, settings), precision=settings.precision)
     if store.exists():
         check_compatible(store.meta(), embedder.describe(), store.collection)
     return embedder

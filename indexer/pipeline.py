@@ -89,6 +89,18 @@ def ensure_collection(store: Store, embedder: Embedder) -> dict:
     return meta
 
 
+def vector_precision(previous: dict | None, precision: str, report: IndexReport) -> str:
+    """The precision(s) a repository's vectors were made in after this run, e.g. `bf16` or `bf16+fp32`.
+
+    This run's precision where it wrote chunks, plus the last record's where chunks of unchanged files are
+    kept (a record from before precisions were recorded is fp32).
+    """
+    made = {precision} if report.chunks_written or not previous else set()
+    if previous and report.files_unchanged:
+        made.update(str(previous.get("precision", "fp32")).split("+"))
+    return "+".join(sorted(made or {precision}))
+
+
 def remove_repo(store: Store, name: str) -> None:
     """Delete a repository's chunks and its record; an unknown name is refused with the names that exist."""
     store.repo(name)
@@ -179,13 +191,14 @@ class Indexer:
         self.store.delete_ids(stale)
         report.chunks_deleted = len(stale)
         report.chunks_total = self.store.count(SearchFilter(repo=name))
+        previous = meta.get("repos", {}).get(name)
         if paths is None:
-            self._record_repo(name, source, report, files=report.files_seen, skipped=dict(report.skipped))
+            self._record_repo(name, source, report, previous, files=report.files_seen, skipped=dict(report.skipped))
         else:  # the other files are as the last run counted them
-            previous = meta.get("repos", {}).get(name, {})
+            known = previous or {}
             added = sum(1 for f in walk.files if f.path not in state)
-            files = previous.get("files", 0) + added - report.files_removed
-            self._record_repo(name, source, report, files=files, skipped=previous.get("skipped", {}))
+            files = known.get("files", 0) + added - report.files_removed
+            self._record_repo(name, source, report, previous, files=files, skipped=known.get("skipped", {}))
         self.store.flush()
         report.seconds = time.monotonic() - started
         return report
@@ -230,7 +243,9 @@ class Indexer:
             report.chunks_written += len(group)
             self.progress.advance(len(group))
 
-    def _record_repo(self, name: str, source: RepoSource, report: IndexReport, files: int, skipped: dict) -> None:
+    def _record_repo(
+        self, name: str, source: RepoSource, report: IndexReport, previous: dict | None, files: int, skipped: dict
+    ) -> None:
         self.store.record_repo(name, {
             "root": str(source.root),
             "url": source.url,
@@ -240,5 +255,6 @@ class Indexer:
             "files": files,
             "chunks": report.chunks_total,
             "skipped": skipped,
+            "precision": vector_precision(previous, self.embedder.precision, report),
         })
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled MiniLM, a tiny random Qwen2 decoder, a tiny static model, an isolated CODESIFT_HOME.
+"""Shared fixtures: the bundled MiniLM (fp32 and bf16), a tiny random Qwen2 decoder, a tiny static model, an
+isolated CODESIFT_HOME.
 
 Also the sample shop repository indexed into a CODESIFT_HOME, and local OpenAI-compatible LLM servers with
 settings for them.
@@ -21,6 +22,14 @@ def minilm():
     from codesift.embedding import load_embedder
 
     return load_embedder("minilm")
+
+
+@pytest.fixture(scope="session")
+def minilm_bf16():
+    """The bundled MiniLM with bf16 weights (whatever this CPU does natively)."""
+    from codesift.embedding import load_embedder
+
+    return load_embedder("minilm", precision="bf16")
 
 
 def build_tiny_decoder(directory) -> None:
@@ -107,6 +116,7 @@ def codesift_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CODESIFT_HOME", str(home))
     monkeypatch.delenv("CODESIFT_QDRANT_URL", raising=False)
     monkeypatch.delenv("CODESIFT_MODEL", raising=False)
+    monkeypatch.delenv("CODESIFT_PRECISION", raising=False)
     monkeypatch.delenv("CODESIFT_COLLECTION", raising=False)
     return home
 

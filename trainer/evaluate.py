@@ -128,8 +128,8 @@ def _cached(cache_dir: Path | None, embedder, beir: BeirSet, compute) -> np.ndar
 
 
 def _model_fingerprint(embedder) -> str:
-    """The model's identity: its weight files' sizes and times, its prompts, its dimension."""
-    parts = [embedder.name, str(embedder.dim), repr(sorted(embedder.prompts.as_dict().items()))]
+    """The model's identity: its weight files' sizes and times, its prompts, its dimension, its precision."""
+    parts = [embedder.name, str(embedder.dim), repr(sorted(embedder.prompts.as_dict().items())), embedder.precision]
     for module in embedder.model:
         path = getattr(getattr(module, "model", None), "name_or_path", "")
         weights = sorted(Path(path).glob("*.safetensors")) if path and Path(path).is_dir() else []

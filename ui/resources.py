@@ -2,7 +2,7 @@
 
 `st.cache_resource` keeps one `IndexHandle` per settings for the life of the Streamlit server, so a rerun
 never re-opens the store or re-loads the model. Settings come from the environment (`codesift ui` sets
-CODESIFT_HOME, CODESIFT_COLLECTION, CODESIFT_QDRANT_URL and CODESIFT_MODEL from its options).
+CODESIFT_HOME, CODESIFT_COLLECTION, CODESIFT_QDRANT_URL, CODESIFT_MODEL and CODESIFT_PRECISION from its options).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class IndexHandle:
 
     @cached_property
     def embedder(self) -> Embedder:
-        embedder = _embedder(self.model)
+        embedder = _embedder(self.model, self.settings.precision)
         if self.store.exists():
             check_compatible(self.store.meta(), embedder.describe(), self.store.collection)
         return embedder
@@ -52,8 +52,8 @@ class IndexHandle:
 
 
 @st.cache_resource(show_spinner="loading the embedding model…")
-def _embedder(model: str) -> Embedder:
-    return load_embedder(model)
+def _embedder(model: str, precision: str) -> Embedder:
+    return load_embedder(model, precision=precision)
 
 
 @st.cache_resource(show_spinner="opening the index…")

@@ -33,10 +33,11 @@ def _torch_threads(n: int) -> Iterator[None]:
 
 
 class Embedder:
-    def __init__(self, model, name: str, prompts: PromptSet, truncate_dim: int | None = None):
+    def __init__(self, model, name: str, prompts: PromptSet, truncate_dim: int | None = None, precision: str = "fp32"):
         self.model = model
         self.name = name
         self.prompts = prompts
+        self.precision = precision  # fp32, bf16 or int8: how the vectors were computed (they are float32 either way)
         full_dim = model.get_embedding_dimension()
         if truncate_dim is not None and not 0 < truncate_dim <= full_dim:
             raise ValueError(f"truncate_dim must be between 1 and {full_dim}, got {truncate_dim}")
@@ -114,10 +115,11 @@ class Embedder:
         return np.ascontiguousarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)
 
     def describe(self) -> dict:
-        """What an index must agree on to be searched with this embedder."""
+        """What an index records of the embedder that built it; all but precision must agree to search it."""
         return {
             "model": self.name,
             "dim": self.dim,
             "max_seq_length": self.max_seq_length,
             "prompts": self.prompts.as_dict(),
+            "precision": self.precision,
         }

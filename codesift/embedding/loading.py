@@ -3,20 +3,28 @@
 Local directories may be sentence-transformers models (their saved prompts are
 honoured) or plain transformers checkpoints; decoder checkpoints get
 last-token pooling with left padding, encoders mean pooling. A static model
-(a StaticEmbedding token bag) loads as it is: no window, no padding.
+(a StaticEmbedding token bag) loads as it is: no window, no padding. `precision`
+(`codesift.embedding.precision`) casts the transformer's weights to bf16
+(pooling and the vectors stay float32), or runs its int8 ONNX export
+(`codesift.embedding.int8`); a model that cannot be exported says so in one
+line and loads in fp32.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from codesift.embedding.embedder import Embedder
+from codesift.embedding.int8 import Int8Unavailable, int8_encoder
+from codesift.embedding.precision import resolve_precision
 from codesift.embedding.presets import PRESETS, resolve_package_model
 from codesift.embedding.static import is_static
 from codesift.embedding.tasks import PromptSet, prompt_set, prompts_from_saved
 from codesift.errors import ModelLoadError
 
+log = logging.getLogger("codesift")
 HUB_PROBE_TIMEOUT_S = 5
 DECODER_MODEL_TYPES = {"qwen2", "qwen3", "llama", "mistral", "gemma", "gemma2", "gemma3", "phi3", "starcoder2"}
 
@@ -113,8 +121,41 @@ def _load(source: str, name: str, trust_remote_code: bool, pooling: str | None, 
     return model
 
 
-def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = None) -> Embedder:
-    """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id."""
+def _to_bf16(model) -> None:
+    """bf16 weights in the transformer; its token embeddings go on to pooling as float32."""
+    import torch
+
+    transformer = model[0]
+    transformer.to(torch.bfloat16)
+
+    def float_tokens(_module, _inputs, features):
+        features["token_embeddings"] = features["token_embeddings"].float()
+        return features
+
+    transformer.register_forward_hook(float_tokens)
+
+
+def _to_int8(model, name: str, home: Path | None):
+    """The int8 encoder of `model`, or None (after one line saying why) to go on in fp32."""
+    if home is None:
+        from codesift.config import Settings
+
+        home = Settings().home
+    try:
+        return int8_encoder(model, name, home)
+    except Int8Unavailable as exc:
+        log.warning(f"int8 export of {name} failed ({exc}): encoding in fp32")
+        return None
+
+
+def load_embedder(
+    name_or_path: str = "minilm", *, truncate_dim: int | None = None, precision: str = "fp32", home: Path | None = None
+) -> Embedder:
+    """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id, in `precision`.
+
+    int8 exports are kept under `home` (default: the configured data directory).
+    """
+    precision = resolve_precision(precision)
     _quiet_transformers()
     preset = PRESETS.get(name_or_path)
     if preset is not None:
@@ -129,4 +170,11 @@ def load_embedder(name_or_path: str = "minilm", *, truncate_dim: int | None = No
         model = _load(name_or_path, name_or_path, False, None, None)
         prompts = prompts_from_saved(getattr(model, "prompts", {}) or {}) or PromptSet()
         name = str(path.resolve()) if path.is_dir() else name_or_path
-    return Embedder(model, name=name, prompts=prompts, truncate_dim=truncate_dim)
+    if is_static(model):
+        precision = "fp32"  # a token bag has no matmul to speed up: it is a table look-up and a mean
+    if precision == "bf16":
+        _to_bf16(model)
+    if precision == "int8":
+        encoder = _to_int8(model, name, home)
+        model, precision = (encoder, "int8") if encoder is not None else (model, "fp32")
+    return Embedder(model, name=name, prompts=prompts, truncate_dim=truncate_dim, precision=precision)

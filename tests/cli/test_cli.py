@@ -96,9 +96,12 @@ def test_search_filters_by_language_and_path(indexed):
 def test_repos_lists_and_remove_deletes(tmp_path, indexed):
     root, _, _ = indexed
     home = tmp_path / "home"
-    assert codesift("index", str(root), "--name", "first", home=home).returncode == 0
+    made = codesift("index", str(root), "--name", "first", "--precision", "fp32", home=home)
+    assert made.returncode == 0 and "with minilm (fp32)" in made.stderr
     listing = codesift("repos", home=home)
-    assert "first" in listing.stdout and "minilm" in listing.stdout
+    assert "first" in listing.stdout and "minilm" in listing.stdout and "fp32" in listing.stdout
+    found = json.loads(codesift("search", "great-circle distance", "--json", "--precision", "bf16", home=home).stdout)
+    assert found[0]["symbol"] == "haversine"  # bf16 queries search an fp32 index
     assert codesift("remove", "first", home=home).returncode == 0
     assert "first" not in codesift("repos", home=home).stdout
     assert json.loads(codesift("search", "distance", "--json", home=home).stdout) == []
@@ -115,6 +118,7 @@ def test_repos_lists_and_remove_deletes(tmp_path, indexed):
         (["search"], "give one query"),
         (["remove", "nope"], "no repository"),
         (["index", ".", "--model", "./no/such/model"], "model directory not found"),
+        (["index", ".", "--precision", "fp16"], "unknown precision 'fp16': use one of auto, fp32, bf16, int8"),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path, args, expected):

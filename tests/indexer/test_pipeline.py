@@ -128,6 +128,22 @@ def test_killed_run_resumes_to_the_same_point_set(minilm, repo, tmp_path):
         assert partial < len(resumed)
 
 
+def test_an_index_says_the_precision_of_its_vectors_and_fp32_queries_search_a_bf16_index(minilm, minilm_bf16, repo, tmp_path):
+    with EdgeStore(tmp_path / "idx", "c") as store:
+        _index(minilm_bf16, store, repo)
+        assert store.meta()["embedder"]["precision"] == "bf16" and store.meta()["repos"]["shop"]["precision"] == "bf16"
+        hits = Searcher(minilm, store).search("add up the cost of everything in the basket", mode="dense", k=3)
+        assert any(h.symbol == "Cart.total_price" for h in hits)
+        (repo / "util/strings.py").write_text('def shout(text):\n    return text.upper() + "!"\n')
+        _index(minilm, store, repo)  # one file re-embedded in fp32, the others kept from the bf16 run
+        assert store.meta()["repos"]["shop"]["precision"] == "bf16+fp32"
+        _index(minilm, store, repo)  # nothing written: the record stays
+        assert store.meta()["repos"]["shop"]["precision"] == "bf16+fp32"
+        remove_repo(store, "shop")
+        _index(minilm, store, repo)
+        assert store.meta()["repos"]["shop"]["precision"] == "fp32" and store.meta()["embedder"]["precision"] == "fp32"
+
+
 def test_other_model_is_refused(minilm, repo, tmp_path, tiny_decoder_dir):
     with EdgeStore(tmp_path / "idx", "c") as store:
         _index(minilm, store, repo)
