@@ -1,8 +1,10 @@
 """`codesift ask "…"` and `codesift chat`: answers from the index with numbered `[n] path:Lx-Ly` sources.
 
-`ask` streams one answer to stdout, then the sources it was given, then a warning when the answer cites
-no source sent or names citations that match none (each one named). Without an LLM configured it prints the top sources and how to configure
-one. `chat` reads questions from stdin until EOF or "exit"; follow-ups keep the conversation's memory.
+`ask` shows a spinner from the first second until the model's first words, streams the answer to stdout,
+then the sources it was given, then a warning when the answer cites no source sent or names citations
+that match none (each one named). Without an LLM configured it prints the top sources and how to
+configure one. `chat` reads questions from stdin until EOF or "exit"; follow-ups keep the conversation's
+memory.
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ def ask(
             console.print(f"[yellow]no LLM configured[/] ({escape(CONFIGURE_HINT)})", highlight=False, soft_wrap=True)
             return
         answer = rag.ask(question, searcher, llm, search_filter=search_filter, k=k, mode=mode, budget_tokens=budget)
-    for piece in answer:
-        _write(piece)
+    terminal = Terminal()
+    with terminal.waiting(f"asking {llm.model} with {len(answer.sources)} sources…"):
+        for piece in answer:
+            terminal.write(piece)
     _report(answer)
 
 
@@ -78,12 +82,14 @@ def chat(
 
     llm = LLMSettings().require()
     with _searcher(mode, model, precision, home, qdrant_url, collection) as searcher:
+        terminal = Terminal()
         conversation = Conversation(
-            searcher, llm, on_text=_write, search_filter=SearchFilter(repo=repo, language=lang), k=k, mode=mode, budget_tokens=budget
+            searcher, llm, on_text=terminal.write, search_filter=SearchFilter(repo=repo, language=lang), k=k, mode=mode, budget_tokens=budget
         )
         while (question := _read_question()) is not None:
             try:
-                answer = conversation.ask(question)
+                with terminal.waiting(f"searching and asking {llm.model}…"):
+                    answer = conversation.ask(question)
             except LLMUnavailableError as exc:
                 console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
                 continue
@@ -116,6 +122,31 @@ def _read_question() -> str | None:
             return None
         if line:
             return line
+
+
+class Terminal:
+    """Answer text to stdout; until its first piece arrives, a spinner on stderr shows the question is being answered."""
+
+    def __init__(self):
+        self.status = None
+
+    @contextmanager
+    def waiting(self, message: str) -> Iterator[None]:
+        self.status = console.status(escape(message))
+        self.status.start()
+        try:
+            yield
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+    def write(self, text: str) -> None:
+        self.stop()
+        _write(text)
 
 
 def _write(text: str) -> None:

@@ -7,6 +7,7 @@ Any OpenAI-compatible endpoint works (Ollama, vLLM, llama.cpp server, OpenAI):
   OPENAI_API_KEY            local servers need none
   CODESIFT_LLM_TIMEOUT      seconds without a byte from the endpoint before giving up (default 120)
   CODESIFT_LLM_MAX_RETRIES  retries of a failed request (default 2)
+  CODESIFT_LLM_MAX_TOKENS   the longest answer in tokens (default 400, bounds a small model that rambles; 0: no limit)
 
 Retries are the openai client's own: connection errors, timeouts, 408/409/429 and 5xx are retried with
 exponential backoff (or the server's Retry-After); 401 and other client errors are not. Every failure of
@@ -53,6 +54,7 @@ class LLMSettings:
     api_key: str = field(default_factory=lambda: os.environ.get("OPENAI_API_KEY") or "not-needed")
     timeout: float = field(default_factory=lambda: _env_number("CODESIFT_LLM_TIMEOUT", 120.0, float))
     max_retries: int = field(default_factory=lambda: _env_number("CODESIFT_LLM_MAX_RETRIES", 2, int))
+    max_tokens: int = field(default_factory=lambda: _env_number("CODESIFT_LLM_MAX_TOKENS", 400, int))
 
     @property
     def configured(self) -> bool:
@@ -94,7 +96,9 @@ def stream_chat(messages: list[dict], settings: LLMSettings) -> Iterator[str]:
     """The text of one streamed chat completion, piece by piece; endpoint failures raise `LLMUnavailableError`."""
     client = client_for(settings)
     with llm_errors(settings):
-        stream = client.chat.completions.create(model=settings.model, messages=messages, stream=True, temperature=TEMPERATURE)
+        stream = client.chat.completions.create(
+            model=settings.model, messages=messages, stream=True, temperature=TEMPERATURE, max_tokens=settings.max_tokens or None
+        )
         with stream:
             for chunk in stream:
                 for choice in chunk.choices or ():

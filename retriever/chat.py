@@ -96,6 +96,7 @@ class Conversation:
             is_chat_model=True,
             context_window=CONTEXT_WINDOW,
             temperature=TEMPERATURE,
+            max_tokens=llm.max_tokens or None,
             timeout=llm.timeout,
             max_retries=0,  # retries happen once, in the openai client below, not again in llama-index
             openai_client=client_for(llm),

@@ -9,13 +9,14 @@ import streamlit as st
 
 from codesift.errors import CodesiftError
 from retriever.search import SearchHit
+from ui.code_view import code_html, line_numbers
 from ui.links import source_url
 
 ANY = "all"  # the filter choice that filters nothing
 TALL_HIT_LINES = 30  # longer hits scroll inside a box of this height
 LINE_PX = 21
-# Our language names that the highlighter spells differently.
-HIGHLIGHT_NAMES = {"rst": "rest"}
+# What each retriever signal means to a reader (SearchHit.signals).
+SIGNAL_NAMES = {"dense": "meaning", "bm25": "keywords", "name": "definition name", "path": "file path"}
 
 
 def one_line(exc: Exception) -> str:
@@ -42,9 +43,19 @@ def hit_url(hit: SearchHit, repos: dict[str, dict]) -> str | None:
 
 
 def show_code(hit: SearchHit) -> None:
-    lines = hit.code.count("\n") + 1
-    height = "content" if lines <= TALL_HIT_LINES else TALL_HIT_LINES * LINE_PX
-    st.code(hit.code, language=HIGHLIGHT_NAMES.get(hit.language, hit.language or "text"), line_numbers=True, height=height)
+    """The hit's code, highlighted, numbered with the file's own lines."""
+    numbers = line_numbers(hit.code, hit.start_line, hit.end_line)
+    height = None if len(numbers) <= TALL_HIT_LINES else TALL_HIT_LINES * LINE_PX
+    st.html(code_html(hit.code, hit.language, numbers, height))
+
+
+def relevance(hit: SearchHit, best: float) -> str:
+    """A score a person can read: this hit's share of the best hit's score in the same search."""
+    return f"{max(0, round(100 * hit.score / best)) if best > 0 else 0} %"
+
+
+def found_by(hit: SearchHit) -> str:
+    return " ".join(f":blue-badge[{SIGNAL_NAMES.get(signal, signal)}]" for signal in hit.signals)
 
 
 def show_hit(
@@ -52,13 +63,20 @@ def show_hit(
     hit: SearchHit,
     repos: dict[str, dict],
     on_similar: Callable[[SearchHit], None] | None = None,
+    best: float | None = None,
 ) -> None:
-    """`rank. repo:path:Lx-Ly`, symbol, score and signals; a web link and "find similar"; the highlighted code."""
+    """`rank. repo:path:Lx-Ly` and symbol; relevance to the best hit and what found it; a web link and "find similar"; the code.
+
+    `best` is the top score of the search the hit belongs to (the hit's own when None); the raw ranking score
+    is only in the tooltip: it compares hits within one search, nothing more.
+    """
     with st.container(border=True):
-        found_by = " ".join(f":blue-badge[{signal}]" for signal in hit.signals)
+        st.markdown(f"**{rank}. `{hit.repo}:{hit.path}:{hit.start_line}-{hit.end_line}`** · `{hit.symbol or hit.kind}`")
+        share = relevance(hit, hit.score if best is None else best)
         st.markdown(
-            f"**{rank}. `{hit.repo}:{hit.path}:{hit.start_line}-{hit.end_line}`** · `{hit.symbol or hit.kind}` "
-            f"· score {hit.score:.3f} {found_by}"
+            f"relevance **{share}** · found by {found_by(hit) or 'ranking'}",
+            help=f"{share} of the best hit's score in this search. Raw ranking score {hit.score:.3f} (fused dense and "
+            "BM25 scores plus the ranking signals): it only orders the hits of one search.",
         )
         url = hit_url(hit, repos)
         with st.container(horizontal=True):

@@ -18,7 +18,17 @@ def test_stream_yields_the_text_in_pieces(llm, llm_server):
     llm_server.default = Reply(text="A streamed answer in several pieces.")
     pieces = list(stream_chat(MESSAGES, llm))
     assert len(pieces) > 1 and "".join(pieces) == "A streamed answer in several pieces."
-    assert llm_server.requests == [{"messages": MESSAGES, "model": "fake-coder", "stream": True, "temperature": 0.1}]
+    assert llm_server.requests == [{"messages": MESSAGES, "model": "fake-coder", "stream": True, "temperature": 0.1, "max_tokens": 400}]
+
+
+def test_the_answer_length_bound_is_a_setting(llm, llm_server, monkeypatch):
+    monkeypatch.setenv("CODESIFT_LLM_MAX_TOKENS", "64")
+    list(stream_chat(MESSAGES, replace(llm, max_tokens=LLMSettings().max_tokens)))
+    list(stream_chat(MESSAGES, replace(llm, max_tokens=0)))  # 0: no bound sent
+    assert [r.get("max_tokens") for r in llm_server.requests] == [64, None]
+    monkeypatch.setenv("CODESIFT_LLM_MAX_TOKENS", "many")
+    with pytest.raises(CodesiftError, match="CODESIFT_LLM_MAX_TOKENS='many' is not a whole number"):
+        LLMSettings()
 
 
 def test_server_error_is_retried_then_answered(llm, llm_server):

@@ -14,7 +14,7 @@ def _fenced_blocks(prompt: str, nonce: str) -> list[str]:
 
 
 def _nonce(messages: list[dict]) -> str:
-    return re.search(r'</source nonce="([0-9a-f]+)">', messages[0]["content"]).group(1)
+    return re.findall(r'</source nonce="([0-9a-f]+)">', messages[-1]["content"])[-1]  # the last closing tag is ours
 
 
 def test_sources_are_whole_hits_numbered_within_the_budget(shop_searcher, minilm):
@@ -52,7 +52,7 @@ def test_a_source_cannot_close_its_fence(shop_searcher, monkeypatch):
     messages = build_messages("what does it do?", [Source(1, hostile, "evil.py:L1-L4")] + [Source(2, hit, hit.citation)])
     nonce = _nonce(messages)
     assert nonce == "cd" * 12  # the nonce the source already contains is never used
-    prompt = messages[1]["content"]
+    prompt = messages[-1]["content"]
     blocks = _fenced_blocks(prompt, nonce)
     assert blocks == [hostile.code, hit.code]
     assert prompt.count(f'</source nonce="{nonce}">') == 2
@@ -60,7 +60,7 @@ def test_a_source_cannot_close_its_fence(shop_searcher, monkeypatch):
     outside = prompt
     for block in blocks:
         outside = outside.replace(block, "")
-    assert "unrestricted" not in outside and prompt.rstrip().endswith("Question: what does it do?")
+    assert "unrestricted" not in outside and prompt.endswith(f"Question: what does it do?\n{rag.REMINDER}")
 
 
 def test_injected_instructions_stay_inside_the_fence(shop_searcher, llm, llm_server):
@@ -70,8 +70,8 @@ def test_injected_instructions_stay_inside_the_fence(shop_searcher, llm, llm_ser
     assert any(s.hit.symbol == "greeting_banner" for s in answer.sources)
 
     (request,) = llm_server.requests
-    assert request["stream"] is True and request["model"] == "fake-coder"
-    system, user = request["messages"]
+    assert request["stream"] is True and request["model"] == "fake-coder" and request["max_tokens"] == 400
+    system, *_example, user = request["messages"]
     assert system["role"] == "system" and "untrusted" in system["content"] and "PWNED" not in system["content"]
     nonce = _nonce(request["messages"])
     blocks = _fenced_blocks(user["content"], nonce)
@@ -123,3 +123,33 @@ def test_ask_streams_the_answer_then_checks_it(shop_searcher, llm, llm_server):
     assert len(pieces) > 3 and "".join(pieces) == answer.text == text
     assert answer.citations.cited == (1,) and answer.citations.invented == ("[7]",)
     assert "Question: how is the cart total computed?" in llm_server.user_prompts()[0]
+
+
+def test_a_long_hit_is_cut_to_its_first_lines_and_labelled_with_them(shop_searcher):
+    hit = next(h for h in shop_searcher.search("sum the prices in the cart", k=3) if h.symbol == "Cart.total_price")
+    body = "\n".join(f"    total += {i}" for i in range(200))
+    long = replace(hit, code=f"def total_price(self):\n{body}", start_line=10, end_line=210)
+    words = lambda texts: [len(t.split()) for t in texts]  # noqa: E731 - a token counter for this test
+    (source,) = build_sources([long], 10**6, words, max_source_tokens=120)
+    kept = source.hit.code.split("\n")
+    assert 1 < len(kept) < 201 and kept == long.code.split("\n")[: len(kept)]
+    assert (source.hit.start_line, source.hit.end_line) == (10, 10 + len(kept) - 1)
+    assert source.label == f"{hit.path}:L10-L{10 + len(kept) - 1}"
+    assert check_citations(f"See {hit.path}:L{10 + len(kept) + 5}.", [source]).invented  # lines not sent are not citable
+
+    summary = replace(long, end_line=400)  # a class summary: fewer lines than its span, so its end line stays
+    assert build_sources([summary], 10**6, words, max_source_tokens=120)[0].hit.end_line == 400
+    assert build_sources([long], 10**6, words, max_source_tokens=None)[0].hit == long
+
+
+def test_the_prompt_opens_the_same_way_every_time_with_a_cited_example(shop_searcher):
+    hits = shop_searcher.search("sum the prices in the cart", k=3)
+    sources = build_sources(hits, 10**6, lambda texts: [1] * len(texts))
+    first, second = build_messages("how is the total computed?", sources), build_messages("what sends mail?", sources[:1])
+    assert [m["role"] for m in first] == ["system", "user", "assistant", "user"]
+    assert first[:3] == second[:3]  # system prompt and worked example: a prefix a server can keep cached
+    example = check_citations(first[2]["content"], rag._example_sources())
+    assert example.cited == (1, 2) and example.warning is None
+    question = first[-1]["content"]
+    assert question.index("Question: how is the total computed?") > question.rindex("</source")
+    assert [f'cite="[{s.number}]" ref="{s.label}"' in question for s in sources] == [True] * len(sources)

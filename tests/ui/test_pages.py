@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
 from llm_server import Reply
+from shop_repo import FILES
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
@@ -27,13 +31,63 @@ def hit_titles(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown if m.value.startswith("**") and "`shop:" in m.value]
 
 
+def scores(at: AppTest) -> list:
+    return [m for m in at.markdown if m.value.startswith("relevance ")]
+
+
+def code_blocks(at: AppTest) -> list[tuple[list[int | None], list[str]]]:
+    """Each code block drawn: its line numbers (None: unnumbered) and its lines of text (highlighting taken off)."""
+    blocks = []
+    for html_element in at.get("html"):
+        body = html_element.proto.body
+        if "codesift-code" not in body:
+            continue
+        column = re.search(r'<td class="linenos"><pre>(.*?)</pre>', body, re.DOTALL).group(1)
+        code = re.search(r"<code>(.*?)</code>", body, re.DOTALL).group(1)
+        numbers = [int(n) if n else None for n in column.split("\n")]
+        blocks.append((numbers, html.unescape(re.sub(r"<[^>]+>", "", code)).split("\n")))
+    return blocks
+
+
 def test_search_finds_the_function_and_shows_its_code(ui_home):
     at = search(app(), "sum the prices of all items in the cart")
     assert not at.exception and not at.error
     assert "Cart.total_price" in hit_titles(at)[0]
-    assert "return sum(price" in at.code[0].value
-    assert at.code[0].language == "python"
-    assert "dense" in hit_titles(at)[0] or "bm25" in hit_titles(at)[0]
+    numbers, lines = code_blocks(at)[0]
+    assert "return sum(price" in lines[-1]
+    found_by = scores(at)[0].value.split("found by ")[1]
+    assert ":blue-badge[meaning]" in found_by or ":blue-badge[keywords]" in found_by
+
+
+def test_code_is_numbered_with_the_files_own_lines(ui_home):
+    at = search(app(), "sum the prices of all items in the cart")
+    file_lines = (textwrap.dedent(FILES["shop/cart.py"]).lstrip()).split("\n")
+    titles = hit_titles(at)
+    assert len(titles) == len(code_blocks(at)) >= 2
+    summaries = 0
+    for title, (numbers, lines) in zip(titles, code_blocks(at)):
+        start, end = map(int, re.search(r":(\d+)-(\d+)`", title).groups())
+        assert len(lines) == len(numbers) and numbers[0] == start
+        if "`Cart`" in title:  # a class summary: bodies elided, numbered as far as they are known
+            summaries += 1
+            known = [n for n in numbers if n is not None]
+            assert known == list(range(start, start + len(known))) and None in numbers
+            assert lines[len(known) - 1].endswith("...")
+        else:
+            assert numbers == list(range(start, end + 1))
+        if "shop/cart.py" in title:
+            assert [line.removesuffix(" ...") for n, line in zip(numbers, lines) if n] == [file_lines[n - 1] for n in numbers if n]
+    assert code_blocks(at)[0][0][0] == 11 and summaries == 1  # Cart.total_price starts at line 11, not 1
+
+
+def test_the_score_is_a_relevance_with_the_raw_value_only_in_its_tooltip(ui_home):
+    at = search(app(), "sum the prices of all items in the cart")
+    shown = scores(at)
+    assert shown[0].value.startswith("relevance **100 %**")
+    shares = [int(re.search(r"\*\*(\d+) %\*\*", m.value).group(1)) for m in shown]
+    assert shares == sorted(shares, reverse=True) and all(0 <= share <= 100 for share in shares)
+    assert all("found by :blue-badge[" in m.value and not re.search(r"\d\.\d{3}", m.value) for m in shown)
+    assert all(re.search(r"Raw ranking score \d+\.\d{3}", m.proto.help) for m in shown)
 
 
 def test_filters_offer_the_indexed_languages_and_apply(ui_home):

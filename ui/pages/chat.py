@@ -46,7 +46,9 @@ class StreamSink:
         self.text = ""
 
     def start(self, placeholder) -> None:
+        """From the first second: the placeholder says the question is being answered, until the first words."""
         self.placeholder, self.text = placeholder, ""
+        placeholder.caption("searching and waiting for the model's first words…")
 
     def write(self, piece: str) -> None:
         self.text += piece

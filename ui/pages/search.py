@@ -101,17 +101,19 @@ def main() -> None:
         if request.files:
             show_files(found, repos)
         else:
+            best = max((hit.score for hit in found), default=0.0)
             for rank, hit in enumerate(found, 1):
-                show_hit(rank, hit, repos, on_similar=find_similar_to)
+                show_hit(rank, hit, repos, on_similar=find_similar_to, best=best)
 
 
 def show_files(files: list[FileHit], repos: dict[str, dict]) -> None:
-    """One expander per file, best first, holding its best chunks."""
+    """One expander per file, best first, holding its best chunks (relevance against the best chunk of all)."""
+    best = max((hit.score for file in files for hit in file.hits), default=0.0)
     for rank, file in enumerate(files, 1):
         lines = ", ".join(f"{h.start_line}-{h.end_line}" for h in file.hits)
         with st.expander(f"**{rank}. `{file.repo}:{file.path}`** · lines {lines}", expanded=rank <= 3):
             for number, hit in enumerate(file.hits, 1):
-                show_hit(number, hit, repos, on_similar=find_similar_to)
+                show_hit(number, hit, repos, on_similar=find_similar_to, best=best)
 
 
 main()
