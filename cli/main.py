@@ -16,12 +16,14 @@ from cli import repos as repos_cmd
 from cli import search as search_cmd
 from cli import train as train_cmd
 from cli import ui as ui_cmd
+from cli import watch as watch_cmd
 from cli.context import console
 from cli.data import data_app
 from codesift.errors import CodesiftError
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Code search and RAG over your repositories.")
 cli.command("index")(index_cmd.index)
+cli.command("watch")(watch_cmd.watch)
 cli.command("repos")(repos_cmd.repos)
 cli.command("remove")(repos_cmd.remove)
 cli.command("search")(search_cmd.search)

@@ -7,7 +7,9 @@ CODESIFT_PRECISION (auto, fp32, bf16 or int8: how the encoder computes; default
 auto, see codesift.embedding.precision), CODESIFT_COLLECTION (default index
 name), CODESIFT_SHARDS /
 CODESIFT_REPLICAS (shard_number and replication_factor of a collection created
-on a Qdrant server; default 1 each).
+on a Qdrant server; default 1 each), CODESIFT_REFRESH_BUDGET (seconds a refresh
+of local repositories may add to a search in the MCP server and the web UI;
+default 1, 0 turns it off).
 """
 
 from __future__ import annotations
@@ -23,6 +25,17 @@ from codesift.errors import CodesiftError
 
 def _default_home() -> Path:
     return Path(os.environ.get("CODESIFT_HOME") or Path.home() / ".local" / "share" / "codesift").expanduser()
+
+
+def _seconds_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name) or str(default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise CodesiftError(f"{name} must be a number of seconds (0 or more), not {value!r}")
+    return seconds
 
 
 def _count_from_env(name: str) -> int:
@@ -42,6 +55,7 @@ class Settings:
     collection: str = field(default_factory=lambda: os.environ.get("CODESIFT_COLLECTION") or "codesift")
     shards: int = field(default_factory=lambda: _count_from_env("CODESIFT_SHARDS"))
     replicas: int = field(default_factory=lambda: _count_from_env("CODESIFT_REPLICAS"))
+    refresh_budget: float = field(default_factory=lambda: _seconds_from_env("CODESIFT_REFRESH_BUDGET", 1.0))
 
     def __post_init__(self):
         check_precision(self.precision)
