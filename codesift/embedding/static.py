@@ -13,10 +13,11 @@ STATIC_BATCH = 1024  # no padding in a bag of tokens: large batches cost nothing
 
 
 def is_static(model) -> bool:
-    """Whether a SentenceTransformer starts with a StaticEmbedding module."""
+    """Whether a SentenceTransformer starts with a StaticEmbedding module (an ONNX encoder never does)."""
+    from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
-    return len(model) > 0 and isinstance(model[0], StaticEmbedding)
+    return isinstance(model, SentenceTransformer) and len(model) > 0 and isinstance(model[0], StaticEmbedding)
 
 
 def static_token_counts(tokenizer, texts: Sequence[str]) -> list[int]:
