@@ -9,15 +9,17 @@ branch switch that touches a thousand files is one run over those files. The sna
 run it belongs to, so an edit made while a run is under way shows up in the next one.
 
 `Freshness` keeps the trackers of one index's local repositories for a process that serves searches (the
-MCP server, the web UI). `refresh(repos, budget)` runs before a search: a repository whose check or
-re-embedding is estimated to take longer than the budget is left as it is, and its `Refresh` says why
-and what to run instead. Clones of git URLs are never refreshed this way (they change only when fetched:
-index them again). Every refresh and explicit index run of the process takes the same write lock, so one
-runs at a time while searches go on.
+MCP server, the web UI). `refresh(repos)` runs before a search: a repository whose check or re-embedding is
+estimated to take longer than the budget is left as it is for this search, its `Refresh` says why, and one
+background thread then brings it up to date for the next searches (a first check of a large repository, a
+branch switch). Clones of git URLs are never refreshed this way (they change only when fetched: index them
+again). Every refresh and explicit index run of the process takes the same lock, so one runs at a time
+while searches go on; `close()` stops a background run at its next batch, before the store is closed.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -39,6 +41,8 @@ RATE_SAMPLE_BYTES = 64 * 1024  # a refresh of at least this much updates the emb
 
 Stats = dict[str, tuple[int, int]]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Refresh:
@@ -51,6 +55,7 @@ class Refresh:
     chunks_deleted: int = 0
     seconds: float = 0.0
     skipped: str | None = None  # why the repository was left as it was; None when it is current
+    over_budget: bool = False  # skipped because it would take longer than the budget: worth a background run
 
     @classmethod
     def of(cls, report: IndexReport) -> Refresh:
@@ -122,17 +127,40 @@ class RepoTracker:
         return Refresh.of(self.apply(indexer, stats, paths))
 
 
+class _Closing(Exception):
+    """Raised inside a background refresh when its Freshness is being closed."""
+
+
+class _StopWhenClosed(IndexProgress):
+    """Progress of a background refresh: stops the run at its next step once `close()` was called."""
+
+    def __init__(self, freshness: Freshness):
+        self.freshness = freshness
+
+    def stage(self, name: str, total: int) -> None:
+        self.advance(0)
+
+    def advance(self, n: int = 1) -> None:
+        if self.freshness.closed:
+            raise _Closing
+
+
 class Freshness:
     """The local repositories of one index, refreshed before searches within a time budget."""
 
-    def __init__(self, store: Store, clones_dir: Path, indexer: Callable[[IndexProgress | None], Indexer], budget: float):
+    def __init__(self, store: Store, clones_dir: Path, indexer: Callable[[IndexProgress | None], Indexer], budget: float,
+                 background: bool = True):
         self.store = store
         self.clones_dir = Path(clones_dir)
         self.indexer = indexer  # an Indexer over this store with the index's embedder, reporting to the progress given
         self.budget = budget  # seconds a refresh may add to a search; 0 refreshes nothing
+        self.background = background  # bring repositories over the budget up to date in a background thread
         self.lock = threading.Lock()  # one refresh or index run at a time
         self.trackers: dict[str, RepoTracker] = {}
         self.embed_rate = EMBED_BYTES_PER_SECOND
+        self.catching_up: threading.Thread | None = None  # the background refresh, while it runs
+        self._starting = threading.Lock()  # one background refresh at a time
+        self.closed = False
 
     def tracker(self, name: str, info: dict) -> RepoTracker:
         tracker = self.trackers.get(name)
@@ -188,9 +216,46 @@ class Freshness:
                 note = self._refresh_one(tracker, recorded[name], deadline)
                 if note is not None:
                     notes.append(note)
-            return notes
         finally:
             self.lock.release()
+        behind = [note for note in notes if note.over_budget]
+        if behind and self.background and self._catch_up([note.repo for note in behind]):
+            for note in behind:
+                note.skipped += "; refreshing it in the background for the next searches"
+        return notes
+
+    def _catch_up(self, names: list[str]) -> bool:
+        """Start a background refresh of `names` unless one runs already; whether one runs now."""
+        with self._starting:
+            if self.closed:
+                return False
+            if self.catching_up is None or not self.catching_up.is_alive():
+                self.catching_up = threading.Thread(target=self._refresh_fully, args=(names,), name="codesift-refresh", daemon=True)
+                self.catching_up.start()
+            return True
+
+    def _refresh_fully(self, names: list[str]) -> None:
+        with self.lock:
+            for name in names:
+                tracker = self.trackers.get(name)
+                if self.closed or tracker is None or not tracker.root.is_dir():
+                    continue
+                try:
+                    refreshed = tracker.refresh(self.indexer(_StopWhenClosed(self)))
+                except _Closing:
+                    return
+                except Exception:  # a background thread has nobody to raise to: say it, and let the next search retry
+                    log.exception("background refresh of %s failed", name)
+                    continue
+                if refreshed.files:
+                    log.info("background refresh: %s", refreshed.line())
+
+    def close(self) -> None:
+        """Stop a background refresh at its next step and wait until it has: the store can then be closed."""
+        with self._starting:
+            self.closed = True
+        with self.lock:
+            pass
 
     def _refresh_one(self, tracker: RepoTracker, info: dict, deadline: float) -> Refresh | None:
         left = deadline - time.monotonic()
@@ -219,7 +284,4 @@ class Freshness:
         return Refresh.of(report)
 
     def _over_budget(self, tracker: RepoTracker, why: str) -> Refresh:
-        return Refresh(
-            tracker.name,
-            skipped=f"{why}, over the refresh budget of {self.budget:g} s; index it again (or run codesift watch) to bring it up to date",
-        )
+        return Refresh(tracker.name, skipped=f"{why}, over the refresh budget of {self.budget:g} s", over_budget=True)

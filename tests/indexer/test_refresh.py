@@ -26,8 +26,8 @@ def store(tmp_path):
         yield store
 
 
-def freshness(minilm, store, tmp_path, budget=5.0) -> Freshness:
-    return Freshness(store, tmp_path / "clones", lambda progress: Indexer(minilm, store, progress=progress), budget)
+def freshness(minilm, store, tmp_path, budget=5.0, background=False) -> Freshness:
+    return Freshness(store, tmp_path / "clones", lambda progress: Indexer(minilm, store, progress=progress), budget, background)
 
 
 def indexed(fresh: Freshness, root, name="shop"):
@@ -131,3 +131,30 @@ def test_a_refresh_waits_for_an_index_run_no_longer_than_its_budget(minilm, stor
     finally:
         release.set()
         thread.join()
+
+
+def test_a_repository_over_the_budget_is_brought_up_to_date_in_the_background(minilm, store, tmp_path):
+    root = write_shop(tmp_path / "shop")
+    fresh = freshness(minilm, store, tmp_path, background=True)
+    indexed(fresh, root)
+    write_files(root, {f"gen/module_{i}.py": f"def handler_{i}(event):\n    return {'x' * 2000!r}\n" for i in range(30)})
+    fresh.budget = 0.5  # 30 files of 2 KB: seconds to embed at the assumed rate
+    [note] = fresh.refresh()
+    assert note.over_budget and note.skipped.endswith("; refreshing it in the background for the next searches")
+    fresh.catching_up.join(60)
+    assert {f"handler_{i}" for i in range(30)} <= symbols(store)
+    assert fresh.refresh() == []  # the background run took the snapshot: nothing is pending
+
+
+def test_closing_stops_a_background_refresh_at_its_next_step(minilm, store, tmp_path):
+    root = write_shop(tmp_path / "shop")
+    fresh = freshness(minilm, store, tmp_path, background=True)
+    indexed(fresh, root)
+    write_files(root, {f"gen/module_{i}.py": f"def handler_{i}(event):\n    return {'x' * 2000!r}\n" for i in range(300)})
+    fresh.budget = 0.5
+    fresh.refresh()
+    fresh.close()  # returns once the background run has stopped
+    assert not fresh.catching_up.is_alive()
+    assert len({s for s in symbols(store) if s.startswith("handler_")}) < 300
+    assert "over the refresh budget" in fresh.refresh()[0].skipped
+    assert fresh.catching_up is not None and not fresh.catching_up.is_alive()  # no new run once closed
