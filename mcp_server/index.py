@@ -3,20 +3,27 @@
 An MCP client starts the server when the agent starts and talks to it for hours, so nothing is opened until
 a tool needs it (listing tools never loads a model) and nothing is opened twice. On the embedded engine the
 server then holds the index for its lifetime; while another process holds it, opening fails with
-`IndexBusyError` and the next tool call tries again. One index_repo run at a time; searches go on meanwhile.
+`IndexBusyError` and the next tool call tries again.
+
+An agent edits files and then searches for what it wrote, so every tool that reads the index first refreshes
+the local repositories it concerns (`indexer.refresh.Freshness`: a stat walk, then only the changed files
+re-embedded, within CODESIFT_REFRESH_BUDGET seconds; a larger change is caught up in the background and said).
+One index_repo run or refresh at a time; searches go on meanwhile.
 """
 
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 
 from codesift.config import Settings
 from codesift.embedding import Embedder
-from codesift.errors import CodesiftError, IndexBusyError
+from codesift.errors import CodesiftError
 from codesift.index_model import load_checked_embedder
 from codesift.store import SearchFilter, Store, store_for
 from indexer.pipeline import Indexer, IndexReport
 from indexer.progress import IndexProgress
+from indexer.refresh import Freshness
 from indexer.sources import resolve_source
 from retriever.search import Searcher
 
@@ -28,7 +35,6 @@ class ServedIndex:
         self._store: Store | None = None
         self._embedder: Embedder | None = None
         self._opening = threading.Lock()
-        self._writing = threading.Lock()
 
     @property
     def store(self) -> Store:
@@ -44,6 +50,18 @@ class ServedIndex:
             if self._embedder is None:
                 self._embedder = load_checked_embedder(store, self.model, self.settings)
             return self._embedder
+
+    @cached_property
+    def freshness(self) -> Freshness:
+        return Freshness(self.store, self.settings.clones_dir,
+                         lambda progress: Indexer(self.embedder, self.store, progress=progress), self.settings.refresh_budget)
+
+    def refresh(self, repo: str | None) -> list[str]:
+        """Bring the local repository `repo` (all of them when None) up to date before a tool reads the index: a
+        line for each one that changed or was left as it was, none when all were current."""
+        if not self.store.exists():
+            return []
+        return [note.line() for note in self.freshness.refresh(None if repo is None else [repo])]
 
     def searcher(self) -> Searcher:
         if not self.store.exists():
@@ -71,16 +89,11 @@ class ServedIndex:
         return holders[0]
 
     def index(self, path_or_url: str, name: str | None, progress: IndexProgress) -> IndexReport:
-        if not self._writing.acquire(blocking=False):
-            raise IndexBusyError(
-                f"index {self.settings.collection!r} is busy: another index_repo run is in progress; try again when it finishes"
-            )
-        try:
-            source = resolve_source(path_or_url, clones_dir=self.settings.clones_dir)
-            return Indexer(self.embedder, self.store, progress=progress).index(source, name=name)
-        finally:
-            self._writing.release()
+        source = resolve_source(path_or_url, clones_dir=self.settings.clones_dir)
+        return self.freshness.index(source, name, progress)
 
     def close(self) -> None:
+        if "freshness" in self.__dict__:
+            self.freshness.close()
         if self._store is not None:
             self._store.close()

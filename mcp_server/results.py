@@ -33,6 +33,10 @@ class SearchResult(BaseModel):
     hits: list[CodeHit] = Field(description="Best first (empty when group is 'file': see files).")
     files: list[FileEntry] | None = Field(None, description="With group='file': ranked files, each with its best chunks.")
     truncation: str | None = Field(None, description="What was cut or left out to respect the byte limits, if anything.")
+    refreshed: list[str] = Field(
+        default_factory=list,
+        description="Repositories refreshed before this call (edits since the last look re-embedded), or left as they were and why.",
+    )
 
 
 class FileRange(BaseModel):
@@ -43,6 +47,10 @@ class FileRange(BaseModel):
     total_lines: int = Field(description="Lines in the whole file.")
     text: str = Field(description="Lines start_line..end_line of the file, joined by newlines.")
     truncation: str | None = Field(None, description="Set when text stops before the requested end_line, and how to read on.")
+    refreshed: list[str] = Field(
+        default_factory=list,
+        description="Repositories refreshed before this call (edits since the last look re-embedded), or left as they were and why.",
+    )
 
 
 class RepoInfo(BaseModel):
@@ -93,3 +101,7 @@ class Answer(BaseModel):
         None, description="Set when the answer cites no source or invents citations: nothing it says is checked against the code."
     )
     truncation: str | None = None
+    refreshed: list[str] = Field(
+        default_factory=list,
+        description="Repositories refreshed before this call (edits since the last look re-embedded), or left as they were and why.",
+    )

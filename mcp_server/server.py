@@ -35,7 +35,8 @@ INSTRUCTIONS = """\
 codesift searches code in repositories indexed on this machine. Start with search_code: plain words find code \
 (task=nl2code), a snippet finds similar code (task=code2code), a question finds docs and code that answer it \
 (task=techqa). Each hit gives repo, path and lines: read around it with get_file_range, find code like it with \
-find_similar. list_repos shows what is indexed; index_repo adds a repository or refreshes one. Results are capped \
+find_similar. list_repos shows what is indexed; index_repo adds a repository. Local repositories are refreshed \
+before each search, so your edits are found at once; git URLs are refreshed by index_repo. Results are capped \
 in size; a result's `truncation` says what was cut and how to get the rest."""
 
 Query = Annotated[str, Field(min_length=1, description="What to look for: plain words, a code snippet, or a question (see task).")]
@@ -134,10 +135,14 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         and source above docs and tests. With task=code2code the snippet itself comes back too when it is
         indexed; to find code like lines of an indexed file, use find_similar. An unknown repo, language or
         kind is refused with the valid ones. Results are capped in bytes: `truncation` says what was cut.
+        Local repositories are refreshed first, so files edited since the last call are searched as they are now:
+        `refreshed` says what was re-embedded, or what was too large to wait for and is caught up in the background.
         """
+        refreshed = index.refresh(repo)
         request = SearchRequest(query, task, "hybrid", repo, language, path_glob, kind, k, files=group == "file")
         found = run_request(index.searcher(), request, max_k=MAX_K)
-        return bound_files(found, limits) if request.files else bound_hits(found, limits)
+        result = bound_files(found, limits) if request.files else bound_hits(found, limits)
+        return result.model_copy(update={"refreshed": refreshed})
 
     @tool(READ_ONLY)
     def find_similar(path: FilePath, start_line: StartLine, end_line: EndLine, k: K = 10, repo: OwnerRepo = None) -> results.SearchResult:
@@ -151,9 +156,10 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         location = f"{path}:{start_line}-{end_line}"
         if not code_query.LOCATION.match(location):
             raise CodesiftError(f"find_similar cannot address {path!r} (whitespace or ':'): use search_code with task=code2code")
+        refreshed = index.refresh(repo)
         owner = index.owner_of(path, repo)
         hits = code_query.find_similar(index.searcher(), location, search_filter=only(repo), k=k, location_repo=owner)
-        return bound_hits(hits, limits)
+        return bound_hits(hits, limits).model_copy(update={"refreshed": refreshed})
 
     @tool(READ_ONLY)
     def get_file_range(repo: Repo, path: FilePath, start_line: StartLine, end_line: EndLine) -> results.FileRange:
@@ -165,6 +171,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         """
         root = Path(index.repo(repo)["root"])
         path = relative_path(path)
+        refreshed = index.refresh(repo)
         index.owner_of(path, repo)
         lines, total = read_lines(root, path, start_line, end_line)
         text = "\n".join(lines)
@@ -177,7 +184,8 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
                 f"call again with start_line={last + 1} for the rest"
             )
         return results.FileRange(
-            repo=repo, path=path, start_line=start_line, end_line=last, total_lines=total, text=shown, truncation=truncation
+            repo=repo, path=path, start_line=start_line, end_line=last, total_lines=total, text=shown, truncation=truncation,
+            refreshed=refreshed,
         )
 
     @tool(READ_ONLY)
@@ -215,6 +223,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
             cites, any citation matching no source, and a warning when it cites no source that exists. Slower than
             search_code; use search_code when you want the code itself.
             """
+            refreshed = index.refresh(repo)
             answer = rag.ask(question, index.searcher(), llm, search_filter=only(repo))
             text = "".join(answer)
             shown = cut_text(text, limits.result_bytes)
@@ -228,6 +237,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
                 cited=list(answer.citations.cited),
                 warning=answer.citations.warning,
                 truncation=None if shown == text else f"the answer was cut to {limits.result_bytes} bytes",
+                refreshed=refreshed,
             )
 
     return server

@@ -226,8 +226,23 @@ def test_a_symlink_leaving_the_repository_is_never_read(server, tools_repo):
     leak.unlink()
     leak.symlink_to(root.parent / "secret.txt")
     swapped = server.call("get_file_range", {"repo": "tools", "path": "tools/leak.py", "start_line": 1, "end_line": 1})
-    assert swapped.is_error and "resolves outside its repository" in error_text(swapped)
+    assert swapped.is_error and "not an indexed file" in error_text(swapped)  # the refresh before the call dropped it
     assert SECRET not in error_text(swapped)
+
+
+def test_an_edit_is_searchable_at_the_next_call_and_a_deletion_is_gone(server, tools_repo):
+    root, _, _ = tools_repo
+    slugs = root / "tools" / "slugs.py"
+    slugs.write_text('def slugify_title(title):\n    """Turn a title into a URL slug."""\n    return "-".join(title.lower().split())\n')
+    found = structured(server.call("search_code", {"query": "slugify_title", "repo": "tools", "k": 3}))
+    assert found["refreshed"][0].startswith("tools: 1 file (1 new or changed, 0 removed), 1 chunk written")
+    assert (found["hits"][0]["path"], found["hits"][0]["symbol"]) == ("tools/slugs.py", "slugify_title")
+    lines = structured(server.call("get_file_range", {"repo": "tools", "path": "tools/slugs.py", "start_line": 1, "end_line": 1}))
+    assert lines["text"] == "def slugify_title(title):" and lines["refreshed"] == []  # nothing changed since
+    slugs.unlink()
+    gone = structured(server.call("search_code", {"query": "slugify_title", "repo": "tools", "k": 3}))
+    assert gone["refreshed"][0].startswith("tools: 1 file (0 new or changed, 1 removed)")
+    assert all(hit["path"] != "tools/slugs.py" for hit in gone["hits"])
 
 
 def test_search_results_stay_within_the_byte_limits_and_say_so(server, tools_repo):
