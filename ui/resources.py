@@ -1,13 +1,14 @@
-"""What every page shares, opened once per process: the index (store + matching embedder) and its write lock.
+"""What every page shares, opened once per process: the index (store + matching embedder) and its freshness.
 
 `st.cache_resource` keeps one `IndexHandle` per settings for the life of the Streamlit server, so a rerun
 never re-opens the store or re-loads the model. Settings come from the environment (`codesift ui` sets
 CODESIFT_HOME, CODESIFT_COLLECTION, CODESIFT_QDRANT_URL, CODESIFT_MODEL and CODESIFT_PRECISION from its options).
+The handle's `Freshness` refreshes local repositories before each search and answer, and serialises every
+index run of the process (one at a time; searches go on meanwhile).
 """
 
 from __future__ import annotations
 
-import threading
 from functools import cached_property
 
 import streamlit as st
@@ -16,16 +17,16 @@ from codesift.config import Settings
 from codesift.embedding import Embedder, load_embedder
 from codesift.index_model import model_for
 from codesift.store import SearchFilter, Store, check_compatible, store_for
+from indexer.refresh import Freshness, serving_freshness
 from retriever.search import Searcher
 
 
 class IndexHandle:
-    """One index for the whole app: the store, the embedder it was built with, and a lock for writers."""
+    """One index for the whole app: the store, the embedder it was built with, and what keeps it fresh."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.store: Store = store_for(settings)
-        self.write_lock = threading.Lock()  # one indexing run at a time; searches go on meanwhile
 
     @property
     def model(self) -> str:
@@ -38,6 +39,17 @@ class IndexHandle:
         if self.store.exists():
             check_compatible(self.store.meta(), embedder.describe(), self.store.collection)
         return embedder
+
+    @cached_property
+    def freshness(self) -> Freshness:
+        return serving_freshness(self.store, lambda: self.embedder, self.settings)
+
+    def refresh(self, repo: str | None = None) -> list[str]:
+        """Bring the local repository `repo` (all when None) up to date before a search: a line for each one that
+        changed or was left as it was."""
+        if not self.store.exists():
+            return []
+        return [note.line() for note in self.freshness.refresh(None if repo is None else [repo])]
 
     def searcher(self) -> Searcher:
         return Searcher(self.embedder, self.store)

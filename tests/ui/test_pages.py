@@ -221,3 +221,19 @@ def test_index_page_bad_sources_are_one_line_errors(ui_home, source, message):
 def test_empty_index_points_to_the_index_page(codesift_home):
     at = app()
     assert any("Nothing is indexed yet" in i.value for i in at.info)
+
+
+def test_a_file_written_after_indexing_is_found_by_the_next_search(ui_home, tmp_path):
+    repo = tmp_path / "tools"
+    repo.mkdir()
+    (repo / "slug.py").write_text('def slugify(title):\n    """Lower-case words joined by dashes."""\n    return "-".join(title.lower().split())\n')
+    at = app().switch_page("pages/index.py").run()
+    at.text_input[0].input(str(repo))
+    at = at.button[0].click().run()
+    assert not at.exception and not at.error
+    (repo / "money.py").write_text('def format_price_in_euros(cents):\n    """Cents as a euro amount with two decimals."""\n    return f"{cents / 100:.2f} EUR"\n')
+    at = search(at.switch_page("pages/search.py").run(), "format a price in cents as euros")
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("tools: 1 file (1 new or changed, 0 removed)") for c in at.caption)
+    titles = [m.value for m in at.markdown if m.value.startswith("**") and "`tools:" in m.value]
+    assert "format_price_in_euros" in titles[0]

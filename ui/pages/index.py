@@ -1,7 +1,7 @@
 """Index page: add a repository by path or git URL with live progress and a skip summary; list, re-index, remove.
 
-Indexing runs in this page's script run, one at a time per process (the index's write lock); other
-browser sessions keep searching meanwhile.
+Indexing runs in this page's script run, one at a time per process (the index's freshness lock, which the
+refreshes before searches take too); other browser sessions keep searching meanwhile.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from codesift.errors import CodesiftError
-from indexer.pipeline import Indexer, IndexReport, reindex_source, remove_repo
+from indexer.pipeline import IndexReport, reindex_source, remove_repo
 from indexer.sources import resolve_source
 from ui.progress import StreamlitProgress
 from ui.render import errors_as_messages
@@ -22,16 +21,10 @@ MAX_FILE_KB = 1000
 def index_repo(source: str, name: str | None = None, max_file_kb: int = MAX_FILE_KB) -> IndexReport:
     """Resolve, index and report; the progress bar lives in the page while it runs."""
     index = current_index()
-    if not index.write_lock.acquire(blocking=False):
-        raise CodesiftError("another repository is being indexed right now: try again when it has finished")
-    try:
-        with st.spinner(f"resolving {source}…"):
-            repo = resolve_source(source, clones_dir=index.settings.clones_dir)
-        embedder = index.embedder
-        indexer = Indexer(embedder, index.store, progress=StreamlitProgress())
-        return indexer.index(repo, name=name or None, max_file_bytes=max_file_kb * 1024)
-    finally:
-        index.write_lock.release()
+    with st.spinner(f"resolving {source}…"):
+        repo = resolve_source(source, clones_dir=index.settings.clones_dir)
+    index.embedder  # loaded (and checked against the index) before the progress bar starts
+    return index.freshness.index(repo, name or None, StreamlitProgress(), max_file_bytes=max_file_kb * 1024)
 
 
 def summary(report: IndexReport) -> pd.DataFrame:
@@ -105,8 +98,10 @@ def repo_table(repos: dict[str, dict]) -> None:
         st.write(f"Remove **{chosen}** and all its chunks from the index?")
         if st.button("Yes, remove it", type="primary", key="confirm_remove"):
             with errors_as_messages():
-                with current_index().write_lock:
+                freshness = current_index().freshness
+                with freshness.lock:
                     remove_repo(current_index().store, chosen)
+                    freshness.forget(chosen)
                 st.session_state.pop("last_report", None)
                 st.toast(f"removed {chosen}")
                 st.rerun()

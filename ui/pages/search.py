@@ -1,7 +1,8 @@
 """Search page: NL2Code, Code2Code and TechQA over the index, with filters, hits or files, and "find similar".
 
-A search runs when the form is submitted or "Find similar" is pressed; other reruns (opening a filter,
-scrolling) redraw the hits kept in the session instead of searching again.
+A search runs when the form is submitted or "Find similar" is pressed, after a refresh of the local
+repositories it covers (files edited since are searched as they are now; what was refreshed shows above the
+hits); other reruns (opening a filter, scrolling) redraw the hits kept in the session instead of searching again.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from ui.resources import current_index
 TASK_LABELS = {"nl2code": "NL2Code", "code2code": "Code2Code", "techqa": "TechQA"}
 
 
-def run(request: SearchRequest) -> list[SearchHit] | list[FileHit]:
-    return run_request(current_index().searcher(), request)
+def run(request: SearchRequest) -> tuple[list[SearchHit] | list[FileHit], list[str]]:
+    """The hits or files for `request`, and a line for each repository refreshed (or left stale) before it."""
+    refreshed = current_index().refresh(request.repo)
+    return run_request(current_index().searcher(), request), refreshed
 
 
 def _chosen(key: str) -> str | None:
@@ -90,9 +93,11 @@ def main() -> None:
         kept = st.session_state.get("results")
         if kept is None or kept[0] != request:
             with st.spinner("searching…"):
-                kept = (request, run(request))
+                kept = (request, *run(request))
             st.session_state.results = kept
-        found = kept[1]
+        _, found, refreshed = kept
+        for line in refreshed:
+            st.caption(line)
         what = f"code similar to `{request.location_repo}:{request.query}`" if request.location_repo else f"`{request.query[:80]}`"
         unit = "files" if request.files else "hits"
         st.caption(f"{len(found)} {unit} for {what} · {TASK_LABELS[request.task]} · {request.mode}")
