@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from codesift.config import Settings
+from codesift.embedding import Embedder
 from codesift.errors import IndexBusyError
 from codesift.store import Store
 from indexer.pipeline import Indexer, IndexReport, is_clone
@@ -33,9 +35,9 @@ from indexer.progress import IndexProgress
 from indexer.sources import RepoSource, resolve_source
 from indexer.walker import stat_walk
 
-# Seeds of the cost estimates, each replaced by what this process measures (bench/freshness.py has the figures).
-STAT_SECONDS_PER_FILE = 50e-6  # stat walk, per candidate file
-FIRST_CHECK_SECONDS_PER_FILE = 400e-6  # a whole-repository no-change index run, per indexed file
+# Seeds of the cost estimates, each replaced by what this process measures (figures: docs/benchmarks.md).
+STAT_SECONDS_PER_FILE = 15e-6  # stat walk, per candidate file (bench/freshness.py: 13 µs)
+FIRST_CHECK_SECONDS_PER_FILE = 400e-6  # a whole-repository no-change index run, per file: walk (25-33 µs), state, plan
 EMBED_BYTES_PER_SECOND = 20_000.0  # chunk, embed and write changed files (MiniLM on two cores)
 RATE_SAMPLE_BYTES = 64 * 1024  # a refresh of at least this much updates the embedding rate
 
@@ -285,3 +287,10 @@ class Freshness:
 
     def _over_budget(self, tracker: RepoTracker, why: str) -> Refresh:
         return Refresh(tracker.name, skipped=f"{why}, over the refresh budget of {self.budget:g} s", over_budget=True)
+
+
+def serving_freshness(store: Store, embedder: Callable[[], Embedder], settings: Settings) -> Freshness:
+    """The Freshness of a process serving searches on `store`: `embedder()` gives the index's embedder (loaded on
+    the first refresh that needs it); the budget is CODESIFT_REFRESH_BUDGET."""
+    return Freshness(store, settings.clones_dir, lambda progress: Indexer(embedder(), store, progress=progress),
+                     settings.refresh_budget)
