@@ -21,9 +21,9 @@ from codesift.embedding import Embedder
 from codesift.errors import CodesiftError
 from codesift.index_model import load_checked_embedder
 from codesift.store import SearchFilter, Store, store_for
-from indexer.pipeline import Indexer, IndexReport
+from indexer.pipeline import IndexReport
 from indexer.progress import IndexProgress
-from indexer.refresh import Freshness
+from indexer.refresh import Freshness, serving_freshness
 from indexer.sources import resolve_source
 from retriever.search import Searcher
 
@@ -53,8 +53,7 @@ class ServedIndex:
 
     @cached_property
     def freshness(self) -> Freshness:
-        return Freshness(self.store, self.settings.clones_dir,
-                         lambda progress: Indexer(self.embedder, self.store, progress=progress), self.settings.refresh_budget)
+        return serving_freshness(self.store, lambda: self.embedder, self.settings)
 
     def refresh(self, repo: str | None) -> list[str]:
         """Bring the local repository `repo` (all of them when None) up to date before a tool reads the index: a
