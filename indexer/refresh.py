@@ -207,8 +207,10 @@ class Freshness:
         local = [n for n in names if not is_clone(recorded[n], self.clones_dir)]
         if not local:
             return []
-        if not self.lock.acquire(timeout=self.budget):
-            return [Refresh(n, skipped="an index run is in progress; the results may miss recent edits") for n in local]
+        catching_up = self.catching_up is not None and self.catching_up.is_alive()
+        if not self.lock.acquire(timeout=0 if catching_up else self.budget):  # a background run is not waited for
+            why = "it is being refreshed in the background" if catching_up else "an index run is in progress"
+            return [Refresh(n, skipped=f"{why}; the results may miss recent edits") for n in local]
         try:
             notes = []
             for name in local:

@@ -141,6 +141,8 @@ def test_a_repository_over_the_budget_is_brought_up_to_date_in_the_background(mi
     fresh.budget = 0.5  # 30 files of 2 KB: seconds to embed at the assumed rate
     [note] = fresh.refresh()
     assert note.over_budget and note.skipped.endswith("; refreshing it in the background for the next searches")
+    [meanwhile] = fresh.refresh()  # a search during the background run does not wait for it
+    assert "background" in meanwhile.skipped
     fresh.catching_up.join(60)
     assert {f"handler_{i}" for i in range(30)} <= symbols(store)
     assert fresh.refresh() == []  # the background run took the snapshot: nothing is pending
