@@ -6,9 +6,12 @@ reached. It is built once into --index-dir (reused on later runs: building
 takes a while on a CPU) and then queried with a fixed set of natural-language
 queries: p50 / p95 / mean of the whole `Searcher.search` call (embedding +
 dense, BM25 and look-up searches in one round trip + the ranking stage + whole
-definitions), plus the embedding alone and the dense + BM25 searches alone.
+definitions), plus the embedding alone and the dense + BM25 searches alone,
+once per query encoder precision (the index is built in `auto`; bf16 and fp32
+vectors agree to 0.9999, so any precision searches it).
 
-Usage: python bench/query_latency.py [--index-dir bench/results/latency-index] [--min-chunks 50000] [--rounds 5] [--json FILE]
+Usage: python bench/query_latency.py [--index-dir bench/results/latency-index] [--min-chunks 50000] [--rounds 5]
+       [--precisions fp32 bf16 int8] [--json FILE]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 import torch
 
 from codesift.embedding import load_embedder
+from codesift.embedding.precision import resolve_precision
 from codesift.store import VectorQuery
 from codesift.store.base import DENSE, SPARSE
 from codesift.store.edge import EdgeStore
@@ -85,40 +89,45 @@ def summary(seconds: list[float]) -> dict:
     return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1), "mean_ms": round(statistics.mean(ms), 1)}
 
 
+def measure(store: EdgeStore, embedder, rounds: int) -> dict:
+    searcher = Searcher(embedder, store)
+    for query in QUERIES:  # warm-up: caches, lazy initialisation
+        searcher.search(query, k=10)
+    total, embed, engine = [], [], []
+    for _ in range(rounds):
+        for query in QUERIES:
+            started = time.perf_counter()
+            searcher.search(query, k=10)
+            total.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            vector = embedder.encode_queries([query])[0]
+            embed.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.search_batch([VectorQuery(DENSE, vector.tolist(), limit=50), VectorQuery(SPARSE, bm25_query(query), limit=50)])
+            engine.append(time.perf_counter() - started)
+    return {"queries": len(total), "search": summary(total), "query_embedding": summary(embed), "store_dense_and_bm25": summary(engine)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", type=Path, default=Path("bench/results/latency-index"))
     parser.add_argument("--min-chunks", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--precisions", nargs="+", default=["fp32", "bf16", "int8"], help="query encoder precisions to time")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
 
-    embedder = load_embedder("minilm")
-    chunks = build_index(args.index_dir, args.min_chunks, embedder)
-    with EdgeStore(args.index_dir, "latency") as store:
-        searcher = Searcher(embedder, store)
-        for query in QUERIES:  # warm-up: caches, lazy initialisation
-            searcher.search(query, k=10)
-        total, embed, engine = [], [], []
-        for _ in range(args.rounds):
-            for query in QUERIES:
-                started = time.perf_counter()
-                searcher.search(query, k=10)
-                total.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                vector = embedder.encode_queries([query])[0]
-                embed.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                store.search_batch([VectorQuery(DENSE, vector.tolist(), limit=50), VectorQuery(SPARSE, bm25_query(query), limit=50)])
-                engine.append(time.perf_counter() - started)
+    chunks = build_index(args.index_dir, args.min_chunks, load_embedder("minilm", precision="auto"))
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
         "chunks": chunks,
-        "queries": len(total),
-        "search": summary(total),
-        "query_embedding": summary(embed),
-        "store_dense_and_bm25": summary(engine),
+        "index_precision": resolve_precision("auto"),
     }
+    with EdgeStore(args.index_dir, "latency") as store:
+        for precision in args.precisions:
+            embedder = load_embedder("minilm", precision=precision, home=args.index_dir.parent)
+            results[precision] = measure(store, embedder, args.rounds) | {"ran_as": embedder.precision}
+            print(precision, json.dumps(results[precision]), flush=True)
     print(json.dumps(results, indent=1))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
