@@ -195,10 +195,15 @@ class Freshness:
         """A removed repository is not refreshed any more."""
         self.trackers.pop(name, None)
 
+    def before_search(self, repo: str | None) -> list[str]:
+        """`refresh` of `repo` (every repository when None) before a search: a line for each one that changed or
+        was left as it was."""
+        return [note.line() for note in self.refresh(None if repo is None else [repo])]
+
     def refresh(self, repos: Iterable[str] | None = None) -> list[Refresh]:
         """Refresh the local repositories among `repos` (all when None) before a search; one `Refresh` for each
         repository that changed or was left stale, none for those already current."""
-        if self.budget <= 0:
+        if self.budget <= 0 or not self.store.exists():
             return []
         started = time.monotonic()
         deadline = started + self.budget

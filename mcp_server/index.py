@@ -55,13 +55,6 @@ class ServedIndex:
     def freshness(self) -> Freshness:
         return serving_freshness(self.store, lambda: self.embedder, self.settings)
 
-    def refresh(self, repo: str | None) -> list[str]:
-        """Bring the local repository `repo` (all of them when None) up to date before a tool reads the index: a
-        line for each one that changed or was left as it was, none when all were current."""
-        if not self.store.exists():
-            return []
-        return [note.line() for note in self.freshness.refresh(None if repo is None else [repo])]
-
     def searcher(self) -> Searcher:
         if not self.store.exists():
             raise CodesiftError(f"index {self.settings.collection!r} is empty: add a repository with index_repo first")

@@ -138,7 +138,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         Local repositories are refreshed first, so files edited since the last call are searched as they are now:
         `refreshed` says what was re-embedded, or what was too large to wait for and is caught up in the background.
         """
-        refreshed = index.refresh(repo)
+        refreshed = index.freshness.before_search(repo)
         request = SearchRequest(query, task, "hybrid", repo, language, path_glob, kind, k, files=group == "file")
         found = run_request(index.searcher(), request, max_k=MAX_K)
         result = bound_files(found, limits) if request.files else bound_hits(found, limits)
@@ -156,7 +156,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         location = f"{path}:{start_line}-{end_line}"
         if not code_query.LOCATION.match(location):
             raise CodesiftError(f"find_similar cannot address {path!r} (whitespace or ':'): use search_code with task=code2code")
-        refreshed = index.refresh(repo)
+        refreshed = index.freshness.before_search(repo)
         owner = index.owner_of(path, repo)
         hits = code_query.find_similar(index.searcher(), location, search_filter=only(repo), k=k, location_repo=owner)
         return bound_hits(hits, limits).model_copy(update={"refreshed": refreshed})
@@ -171,7 +171,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
         """
         root = Path(index.repo(repo)["root"])
         path = relative_path(path)
-        refreshed = index.refresh(repo)
+        refreshed = index.freshness.before_search(repo)
         index.owner_of(path, repo)
         lines, total = read_lines(root, path, start_line, end_line)
         text = "\n".join(lines)
@@ -223,7 +223,7 @@ def build_server(index: ServedIndex, limits: Limits, llm: LLMSettings) -> MCPSer
             cites, any citation matching no source, and a warning when it cites no source that exists. Slower than
             search_code; use search_code when you want the code itself.
             """
-            refreshed = index.refresh(repo)
+            refreshed = index.freshness.before_search(repo)
             answer = rag.ask(question, index.searcher(), llm, search_filter=only(repo))
             text = "".join(answer)
             shown = cut_text(text, limits.result_bytes)

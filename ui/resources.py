@@ -44,13 +44,6 @@ class IndexHandle:
     def freshness(self) -> Freshness:
         return serving_freshness(self.store, lambda: self.embedder, self.settings)
 
-    def refresh(self, repo: str | None = None) -> list[str]:
-        """Bring the local repository `repo` (all when None) up to date before a search: a line for each one that
-        changed or was left as it was."""
-        if not self.store.exists():
-            return []
-        return [note.line() for note in self.freshness.refresh(None if repo is None else [repo])]
-
     def searcher(self) -> Searcher:
         return Searcher(self.embedder, self.store)
 

@@ -70,7 +70,7 @@ def conversation(search_filter: SearchFilter, llm: LLMSettings):
 
 
 def answer(question: str, search_filter: SearchFilter, llm: LLMSettings, placeholder) -> Turn:
-    for line in current_index().refresh(search_filter.repo):  # edits since the last question are read as they are now
+    for line in current_index().freshness.before_search(search_filter.repo):  # edits since the last question are read as they are now
         st.caption(line)
     if not llm.configured:
         sources = rag.retrieve_sources(question, current_index().searcher(), search_filter=search_filter)

@@ -19,7 +19,7 @@ TASK_LABELS = {"nl2code": "NL2Code", "code2code": "Code2Code", "techqa": "TechQA
 
 def run(request: SearchRequest) -> tuple[list[SearchHit] | list[FileHit], list[str]]:
     """The hits or files for `request`, and a line for each repository refreshed (or left stale) before it."""
-    refreshed = current_index().refresh(request.repo)
+    refreshed = current_index().freshness.before_search(request.repo)
     return run_request(current_index().searcher(), request), refreshed
 
 
