@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import sysconfig
 import tempfile
 import time
@@ -34,20 +35,13 @@ from codesift.embedding.precision import cpu_capabilities, resolve_precision
 from codesift.evaluation import evaluate_rankings, load_beir
 from indexer.chunker import chunk_file
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from index_speed import TEST_DIRS  # noqa: E402
+from query_latency import QUERIES  # noqa: E402
+
 PRECISIONS = ("fp32", "bf16", "int8")
 SETS = ["humaneval", "mbpp-test", "java2cs-valid", "concode-dev", "cosqa-dev"]
 TEXTS = 768
-SKIP_DIRS = {"test", "tests", "idle_test", "__pycache__", "site-packages"}
-QUERIES = [
-    "parse a date string into a datetime object", "read a zip archive and list its members",
-    "compute the sha256 digest of a file", "retry an http request after a timeout",
-    "convert a dictionary to json with sorted keys", "find all files matching a glob pattern recursively",
-    "escape html special characters", "decode base64 data", "start a thread pool and wait for all tasks",
-    "normalize a unicode string", "parse command line arguments", "send an email over smtp",
-    "compress bytes with gzip", "read a csv file into rows", "format a number with thousands separators",
-    "create a temporary directory that is removed afterwards", "match a regular expression and extract groups",
-    "open a sqlite database and run a query", "log a warning with a stack trace", "compare two version strings",
-]
 
 
 def stdlib_functions(count: int) -> list[str]:
@@ -56,7 +50,7 @@ def stdlib_functions(count: int) -> list[str]:
     texts: list[str] = []
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
-        if SKIP_DIRS & set(relative.parts[:-1]) or relative.name.startswith("test_"):
+        if TEST_DIRS & set(relative.parts[:-1]) or relative.name.startswith("test_"):
             continue
         try:
             source = path.read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ from retriever import rag
 from retriever.search import Searcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from repobench import load_repos, matches  # noqa: E402
+from repobench import Target, load_repos, matches  # noqa: E402
 
 REPOBENCH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "repobench"
 
@@ -76,8 +76,8 @@ def ask_one(question: str, searcher: Searcher, llm: LLMSettings, k: int, budget:
     }
 
 
-def _file_only(target):
-    return type(target)(target.path)
+def _file_only(target: Target) -> Target:
+    return Target(target.path)
 
 
 def summary(rows: list[dict]) -> dict:
