@@ -10,8 +10,9 @@ Laid out for small local models (measured in bench/rag_quality.py): few, tight s
 to its first lines, and its label says which lines were sent), each opening with the label to copy
 (`cite="[n]"`); one worked example of a cited answer as a previous turn; the question after the sources,
 then a one-line reminder of the rules that asks for the answer to open with a citation (a 0.5B model ignores
-"cite after every sentence" alone, but starts with one when asked to, and then often cites on). The system prompt and the example never change, so a server that
-keeps its last prompt's cache (llama.cpp) skips them on every question after the first.
+"cite after every sentence" alone, but starts with one when asked to, and then often cites on). The system
+prompt and the example never change, so a server that keeps its last prompt's cache (llama.cpp) skips them
+on every question after the first.
 """
 
 from __future__ import annotations
