@@ -61,7 +61,7 @@ def negatives(
     unlabelled = [row for row in rows if overwrite_difficulty or not row.difficulty]
     llm = LLMSettings().require() if llm_difficulty else None  # before minutes of embedding, not after
     with console.status("loading embedding model…"):
-        embedder = load_embedder(model, precision=settings.precision)
+        embedder = load_embedder(model, precision=settings.precision, home=settings.home)
     with progress_bar() as bar:
         stages: dict[str, int] = {}
 

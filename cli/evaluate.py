@@ -31,8 +31,8 @@ def evaluate(
     embedders = {}
     with console.status("loading models…"):
         if base != "none":
-            embedders["base"] = load_embedder(base, precision=settings.precision)
-        embedders["model"] = load_embedder(model, precision=settings.precision)
+            embedders["base"] = load_embedder(base, precision=settings.precision, home=settings.home)
+        embedders["model"] = load_embedder(model, precision=settings.precision, home=settings.home)
     cache = settings.home / "eval-cache"
     with console.status(f"evaluating on {len(dirs)} set(s)…") as status:
         results = evaluate_sets(embedders, dirs, bm25=bm25, cache_dir=cache, report=lambda m: status.update(f"{m}…"))

@@ -25,6 +25,10 @@ class ModelLoadError(CodesiftError):
     """An embedding model that cannot be loaded (unreachable hub id, bad directory)."""
 
 
+class ModelNotBuiltError(ModelLoadError):
+    """A model that is built on this machine (the `static` preset) and has not been built yet."""
+
+
 class LLMNotConfiguredError(CodesiftError):
     """No chat model is configured (CODESIFT_LLM_BASE_URL and CODESIFT_LLM_MODEL)."""
 

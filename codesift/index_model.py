@@ -22,7 +22,7 @@ def model_for(store: Store, requested: str | None, settings: Settings) -> str:
 
 def load_checked_embedder(store: Store, requested: str | None, settings: Settings) -> Embedder:
     """Load the embedder for this index and refuse one that does not match it."""
-    embedder = load_embedder(model_for(store, requested, settings), precision=settings.precision)
+    embedder = load_embedder(model_for(store, requested, settings), precision=settings.precision, home=settings.home)
     if store.exists():
         check_compatible(store.meta(), embedder.describe(), store.collection)
     return embedder

@@ -10,6 +10,7 @@ index run of the process (one at a time; searches go on meanwhile).
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 import streamlit as st
 
@@ -35,7 +36,7 @@ class IndexHandle:
 
     @cached_property
     def embedder(self) -> Embedder:
-        embedder = _embedder(self.model, self.settings.precision)
+        embedder = _embedder(self.model, self.settings.precision, self.settings.home)
         if self.store.exists():
             check_compatible(self.store.meta(), embedder.describe(), self.store.collection)
         return embedder
@@ -57,8 +58,8 @@ class IndexHandle:
 
 
 @st.cache_resource(show_spinner="loading the embedding model…")
-def _embedder(model: str, precision: str) -> Embedder:
-    return load_embedder(model, precision=precision)
+def _embedder(model: str, precision: str, home: Path) -> Embedder:
+    return load_embedder(model, precision=precision, home=home)
 
 
 @st.cache_resource(show_spinner="opening the index…")

@@ -19,10 +19,10 @@ from pathlib import Path
 from codesift.embedding.embedder import Embedder
 from codesift.embedding.int8 import Int8Unavailable, int8_encoder
 from codesift.embedding.precision import resolve_precision
-from codesift.embedding.presets import PRESETS, resolve_package_model
+from codesift.embedding.presets import PRESETS, Preset, built_model_dir, is_built, resolve_package_model
 from codesift.embedding.static import is_static
 from codesift.embedding.tasks import PromptSet, prompt_set, prompts_from_saved
-from codesift.errors import ModelLoadError
+from codesift.errors import ModelLoadError, ModelNotBuiltError
 
 log = logging.getLogger("codesift")
 HUB_PROBE_TIMEOUT_S = 5
@@ -137,15 +137,33 @@ def _to_bf16(model) -> None:
 
 def _to_int8(model, name: str, home: Path | None):
     """The int8 encoder of `model`, or None (after one line saying why) to go on in fp32."""
-    if home is None:
-        from codesift.config import Settings
-
-        home = Settings().home
     try:
-        return int8_encoder(model, name, home)
+        return int8_encoder(model, name, home or _configured_home())
     except Int8Unavailable as exc:
         log.warning(f"int8 export of {name} failed ({exc}): encoding in fp32")
         return None
+
+
+def _preset_source(preset: Preset, home: Path | None) -> str:
+    """Where a preset's weights are: a package's model folder, this machine's build of it, or the hub id."""
+    if preset.source.startswith("package:"):
+        return resolve_package_model(preset.source)
+    if preset.source.startswith("built:"):
+        home = home or _configured_home()
+        name = preset.source.removeprefix("built:")
+        if not is_built(home, name):
+            raise ModelNotBuiltError(
+                f"the {preset.name} model is not built yet: `codesift model build {name}` builds it here "
+                f"(a few minutes, offline; `codesift index --model {preset.name}` does it too)"
+            )
+        return str(built_model_dir(home, name))
+    return preset.source
+
+
+def _configured_home() -> Path:
+    from codesift.config import Settings
+
+    return Settings().home
 
 
 def load_embedder(
@@ -153,13 +171,13 @@ def load_embedder(
 ) -> Embedder:
     """Load a preset (`minilm`, `jina-code-0.5b`, …), a local model directory or a hub id, in `precision`.
 
-    int8 exports are kept under `home` (default: the configured data directory).
+    int8 exports and models built here (`static`) are under `home` (default: the configured data directory).
     """
     precision = resolve_precision(precision)
     _quiet_transformers()
     preset = PRESETS.get(name_or_path)
     if preset is not None:
-        source = resolve_package_model(preset.source) if preset.source.startswith("package:") else preset.source
+        source = _preset_source(preset, home)
         model = _load(source, preset.name, preset.trust_remote_code, preset.pooling, preset.max_seq_length)
         prompts: PromptSet = prompt_set(preset.prompt_style)
         name = preset.name
