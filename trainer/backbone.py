@@ -4,6 +4,8 @@ Encoders (the bundled MiniLM) are fully fine-tuned. Decoder LLMs (Qwen2.5-Coder
 by hub id or local path) get last-token pooling with left padding and LoRA
 adapters through peft (CodeR: r=32, alpha=64); at export the adapters are
 merged into the weights so the result is a plain sentence-transformers model.
+A static backbone (`static` in the config) is the model distilled into a token
+bag (trainer.static) and trained whole; it has no window or pooling to set.
 A finished stage's model is saved with the backbone's own window and the task
 prompts, so it is usable on its own and the next run can continue from it.
 """
@@ -15,8 +17,10 @@ from pathlib import Path
 
 from codesift.embedding import load_embedder
 from codesift.embedding.loading import DECODER_MODEL_TYPES, configure_padding
+from codesift.embedding.static import STATIC_WINDOW
 from codesift.embedding.tasks import prompt_set
 from trainer.config import TrainConfig
+from trainer.static import distilled_backbone
 
 
 def load_backbone(config: TrainConfig, weights: Path | None = None):
@@ -25,6 +29,8 @@ def load_backbone(config: TrainConfig, weights: Path | None = None):
     `weights`: a finished stage's model directory to continue from (full
     weights for encoders, the trained adapter for LoRA).
     """
+    if config.static:
+        return _static_backbone(config, weights), STATIC_WINDOW
     source = weights if weights and not config.lora else config.model
     model = load_embedder(str(source)).model
     window = model.max_seq_length
@@ -49,6 +55,14 @@ def load_backbone(config: TrainConfig, weights: Path | None = None):
     return model, window
 
 
+def _static_backbone(config: TrainConfig, weights: Path | None):
+    from sentence_transformers import SentenceTransformer
+
+    if weights:
+        return SentenceTransformer(str(weights), device="cpu")
+    return distilled_backbone(config.model, config.static, config.output_dir)
+
+
 def pooling_mode(config: TrainConfig, model) -> str | None:
     """The configured pooling; unset: last-token for decoder backbones, else the model's own (None)."""
     if config.pooling:
@@ -67,10 +81,13 @@ def set_pooling(model, mode: str | None) -> None:
 
 def save_model(model, path: Path, window: int, config: TrainConfig, *, model_card: bool = False) -> None:
     """Save with the backbone's window and the task prompts (the training window is restored afterwards)."""
-    training_window = model.max_seq_length
-    model.max_seq_length = window
     model.prompts = prompt_set(config.prompt_style).to_st_prompts()
     model.default_prompt_name = None
+    if config.static:  # a token bag has no window
+        model.save(str(path), create_model_card=model_card)
+        return
+    training_window = model.max_seq_length
+    model.max_seq_length = window
     model.save(str(path), create_model_card=model_card)
     model.max_seq_length = training_window
 

@@ -1,6 +1,7 @@
 """Training configuration: a YAML file → `TrainConfig`, validated, with one-line errors naming the bad key.
 
-A config names the backbone, the loss settings, the data sets (name → JSONL
+A config names the backbone (with `static`, the teacher distilled into a static token bag that is trained
+instead), the loss settings, the data sets (name → JSONL
 path; an empty path marks an optional set, used once `--data NAME=PATH` gives
 it) and the stages. Each stage has its own data mixture and filter, learning
 rate, steps and batch size; stages run in order on the same model (CodeR's
@@ -17,6 +18,7 @@ import yaml
 from codesift.embedding.tasks import STYLES, TASKS
 from codesift.errors import CodesiftError
 from trainer.data.rows import DIFFICULTIES
+from trainer.static import StaticInit
 
 DOMAINS = ("text", "code")
 
@@ -64,6 +66,7 @@ class TrainConfig:
     matryoshka_dims: tuple[int, ...] = ()  # empty: no Matryoshka; else must start with the full dimension
     mini_batch_size: int = 32  # CachedMultipleNegativesRankingLoss chunk size
     lora: LoraConfig | None = None
+    static: StaticInit | None = None  # set: the backbone is `model` distilled into a static token bag, then trained
     gradient_checkpointing: bool = False
     bf16: bool = True  # used only where the GPU supports it
     seed: int = 42
@@ -125,13 +128,18 @@ def _build(raw: dict, data_overrides: dict[str, str], output_dir: Path | None, m
     if not stages:
         raise ValueError("'stages' is empty")
     lora = raw.pop("lora", None)
+    static = raw.pop("static", None)
     config = TrainConfig(
         **{k: v for k, v in raw.items() if k != "output_dir"},
         stages=stages,
         data=data,
         output_dir=Path(output_dir or raw.get("output_dir") or "runs/train"),
         lora=LoraConfig(**_numbers(_known(lora, LoraConfig, "lora."), "lora.", ("r", "alpha"), ("dropout",))) if lora else None,
+        static=StaticInit(**_numbers(_known(static, StaticInit, "static."), "static.", ("dims",), ("sif_coefficient",)))
+        if static is not None else None,
     )
+    if config.static and config.lora:
+        raise ValueError("a static backbone has no transformer to put LoRA adapters on: give 'static' or 'lora', not both")
     object.__setattr__(config, "matryoshka_dims", tuple(config.matryoshka_dims))
     if config.lora:
         object.__setattr__(config.lora, "target_modules", tuple(config.lora.target_modules))
