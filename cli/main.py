@@ -19,6 +19,7 @@ from cli import ui as ui_cmd
 from cli import watch as watch_cmd
 from cli.context import console
 from cli.data import data_app
+from cli.model import model_app
 from codesift.errors import CodesiftError
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Code search and RAG over your repositories.")
@@ -30,6 +31,7 @@ cli.command("search")(search_cmd.search)
 cli.command("ask")(ask_cmd.ask)
 cli.command("chat")(ask_cmd.chat)
 cli.add_typer(data_app, name="data")
+cli.add_typer(model_app, name="model")
 cli.command("train")(train_cmd.train)
 cli.command("eval")(evaluate_cmd.evaluate)
 cli.command("ui")(ui_cmd.ui)
