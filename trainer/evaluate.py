@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
+from codesift.embedding.int8 import weights_signature
 from codesift.evaluation import BeirSet, evaluate_rankings, load_beir
 from codesift.evaluation.lexical import BM25Index
 
@@ -130,8 +131,4 @@ def _cached(cache_dir: Path | None, embedder, beir: BeirSet, compute) -> np.ndar
 def _model_fingerprint(embedder) -> str:
     """The model's identity: its weight files' sizes and times, its prompts, its dimension, its precision."""
     parts = [embedder.name, str(embedder.dim), repr(sorted(embedder.prompts.as_dict().items())), embedder.precision]
-    for module in embedder.model:
-        path = getattr(getattr(module, "model", None), "name_or_path", "")
-        weights = sorted(Path(path).glob("*.safetensors")) if path and Path(path).is_dir() else []
-        parts += [f"{w}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights]
-    return "|".join(parts)
+    return "|".join(parts + weights_signature(embedder.model))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codesift.embedding import load_embedder
+from codesift.embedding.static import is_static
 from codesift.errors import CodesiftError
 
 DISTILLED_DIR = "distilled"
@@ -32,7 +33,7 @@ def distill_static(teacher: str, init: StaticInit):
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
     source = load_embedder(teacher).model
-    if not hasattr(source[0], "auto_model"):
+    if is_static(source) or not hasattr(source[0], "auto_model"):
         raise CodesiftError(f"cannot distil {teacher!r}: a static model needs a transformer teacher")
     width = source.get_embedding_dimension()
     if not 0 < init.dims <= width:

@@ -12,15 +12,16 @@ import contextlib
 from collections.abc import Iterator, Sequence
 
 import numpy as np
-import torch
 
 from codesift.embedding.batching import QueryBatcher
-from codesift.embedding.static import STATIC_BATCH, STATIC_WINDOW, is_static, static_token_counts
+from codesift.embedding.static import STATIC_BATCH, STATIC_WINDOW, StaticEncoder, is_static, static_token_counts
 from codesift.embedding.tasks import PromptSet
 
 
 @contextlib.contextmanager
 def _torch_threads(n: int) -> Iterator[None]:
+    import torch
+
     before = torch.get_num_threads()
     if n == before:
         yield
@@ -59,6 +60,8 @@ class Embedder:
         """Token counts without special tokens (fast tokenizer, batched)."""
         if not texts:
             return []
+        if isinstance(self.model, StaticEncoder):
+            return self.model.token_counts(texts)
         if self.static:
             return static_token_counts(self.tokenizer, texts)
         ids = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
@@ -98,21 +101,29 @@ class Embedder:
         inputs = [prefix + t for t in texts] if prefix else list(texts)
         if self.static:
             batch_size = max(batch_size, STATIC_BATCH)
+        if isinstance(self.model, StaticEncoder):
+            vectors = self.model.encode(inputs, batch_size=batch_size)
+        else:
+            vectors = self._encode_torch(inputs, batch_size, show_progress_bar)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.truncate_dim:
+            vectors = vectors[:, : self.truncate_dim]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.ascontiguousarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+    def _encode_torch(self, inputs: list[str], batch_size: int, show_progress_bar: bool) -> np.ndarray:
+        import torch
+
         # One short input runs faster on one thread than split across cores.
         threads = 1 if len(inputs) == 1 else torch.get_num_threads()
         with _torch_threads(threads), torch.inference_mode():
-            vectors = self.model.encode(
+            return self.model.encode(
                 inputs,
                 batch_size=batch_size,
                 show_progress_bar=show_progress_bar,
                 convert_to_numpy=True,
                 normalize_embeddings=False,
             )
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if self.truncate_dim:
-            vectors = vectors[:, : self.truncate_dim]
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.ascontiguousarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)
 
     def describe(self) -> dict:
         """What an index records of the embedder that built it; all but precision must agree to search it."""

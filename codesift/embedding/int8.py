@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from codesift.embedding.static import StaticEncoder
+
 INT8_FILE = "model.int8.onnx"
 POOLINGS = ("mean", "cls", "lasttoken")
 OPSET = 17
@@ -29,15 +31,18 @@ class Int8Unavailable(Exception):
 
 
 def weights_signature(model) -> list[str]:
-    """The weight files behind a sentence-transformers model: path, size and modification time of each."""
-    parts = []
-    for module in model:
-        path = getattr(getattr(module, "auto_model", None), "name_or_path", "") or getattr(
-            getattr(module, "model", None), "name_or_path", ""
-        )
-        weights = sorted(Path(path).glob("*.safetensors")) + sorted(Path(path).glob("*.bin")) if path and Path(path).is_dir() else []
-        parts += [f"{w.resolve()}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights]
-    return parts
+    """The weight files behind a model (a sentence-transformers one, or a `StaticEncoder`): path, size, mtime of each."""
+    if isinstance(model, StaticEncoder):
+        weights = [model.path / "model.safetensors"] if model.path else []
+    else:
+        weights = []
+        for module in model:
+            path = getattr(getattr(module, "auto_model", None), "name_or_path", "") or getattr(
+                getattr(module, "model", None), "name_or_path", ""
+            )
+            if path and Path(path).is_dir():
+                weights += sorted(Path(path).glob("*.safetensors")) + sorted(Path(path).glob("*.bin"))
+    return [f"{w.resolve()}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights]
 
 
 def int8_dir(model, name: str, home: Path) -> Path:

@@ -3,7 +3,8 @@
 Local directories may be sentence-transformers models (their saved prompts are
 honoured) or plain transformers checkpoints; decoder checkpoints get
 last-token pooling with left padding, encoders mean pooling. A static model
-(a StaticEmbedding token bag) loads as it is: no window, no padding. `precision`
+(a StaticEmbedding token bag) loads as it is: no window, no padding, and a saved
+one through `StaticEncoder`, without torch or transformers. `precision`
 (`codesift.embedding.precision`) casts the transformer's weights to bf16
 (pooling and the vectors stay float32), or runs its int8 ONNX export
 (`codesift.embedding.int8`); a model that cannot be exported says so in one
@@ -18,9 +19,9 @@ from pathlib import Path
 
 from codesift.embedding.embedder import Embedder
 from codesift.embedding.int8 import Int8Unavailable, int8_encoder
-from codesift.embedding.precision import resolve_precision
+from codesift.embedding.precision import check_precision, resolve_precision
 from codesift.embedding.presets import PRESETS, Preset, built_model_dir, is_built, resolve_package_model
-from codesift.embedding.static import is_static
+from codesift.embedding.static import StaticEncoder, is_static, static_directory
 from codesift.embedding.tasks import PromptSet, prompt_set, prompts_from_saved
 from codesift.errors import ModelLoadError, ModelNotBuiltError
 
@@ -99,9 +100,15 @@ def _load_from_hub(repo_id: str, trust_remote_code: bool):
 
 
 def _load(source: str, name: str, trust_remote_code: bool, pooling: str | None, max_seq_length: int | None):
+    path = Path(source).expanduser()
+    try:
+        if path.is_dir() and static_directory(path):
+            return StaticEncoder.load(path)
+    except Exception as exc:
+        raise ModelLoadError(f"cannot load static model {name!r} from {source}: {_first_line(exc)}") from None
+    _quiet_transformers()
     from sentence_transformers import SentenceTransformer
 
-    path = Path(source).expanduser()
     try:
         if path.is_dir() and not (path / "modules.json").exists():
             return build_sentence_transformer(path, pooling, max_seq_length)
@@ -173,8 +180,7 @@ def load_embedder(
 
     int8 exports and models built here (`static`) are under `home` (default: the configured data directory).
     """
-    precision = resolve_precision(precision)
-    _quiet_transformers()
+    check_precision(precision)
     preset = PRESETS.get(name_or_path)
     if preset is not None:
         source = _preset_source(preset, home)
@@ -188,8 +194,8 @@ def load_embedder(
         model = _load(name_or_path, name_or_path, False, None, None)
         prompts = prompts_from_saved(getattr(model, "prompts", {}) or {}) or PromptSet()
         name = str(path.resolve()) if path.is_dir() else name_or_path
-    if is_static(model):
-        precision = "fp32"  # a token bag has no matmul to speed up: it is a table look-up and a mean
+    # A token bag has no matmul to speed up: it is a table look-up and a mean.
+    precision = "fp32" if is_static(model) else resolve_precision(precision)
     if precision == "bf16":
         _to_bf16(model)
     if precision == "int8":
