@@ -8,7 +8,7 @@ window of lines. Line numbers are 1-based and inclusive.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from codesift.identifiers import path_terms
 
@@ -69,9 +69,12 @@ class Chunk:
         return self.symbol.rsplit(".", 1)[-1].lower() if self.kind in DEFINITION_KINDS else ""
 
     def to_payload(self) -> dict:
-        payload = asdict(self)
-        payload.update(payload.pop("extra"))
+        payload = {name: getattr(self, name) for name in _FIELDS}  # shallow: asdict's deep copy is most of the cost
+        payload.update(self.extra)
         payload["content_hash"] = self.content_hash
         payload["name"] = self.name
         payload["path_terms"] = path_terms(self.path)
         return payload
+
+
+_FIELDS = tuple(f.name for f in fields(Chunk) if f.name != "extra")

@@ -6,6 +6,7 @@ the path terms the indexer stores with every chunk, and the ranking stage's name
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePosixPath
 
@@ -35,6 +36,11 @@ def path_terms(path: str) -> list[str]:
     `src/http_client/RequestOptions.swift` → `src`, `http`, `client`, `http_client`, `httpclient`, `request`,
     `options`, `requestoptions`: whole names are there too, so a query `RequestOptions` meets it as one word.
     """
+    return list(_path_terms(path))
+
+
+@functools.lru_cache(maxsize=4096)  # every chunk of a file asks for the same path
+def _path_terms(path: str) -> tuple[str, ...]:
     pure = PurePosixPath(path.replace("\\", "/"))
     names = [*pure.parts[:-1], pure.name.split(".")[0] or pure.name]
     terms: dict[str, None] = {}
@@ -44,4 +50,4 @@ def path_terms(path: str) -> list[str]:
         whole = re.sub(r"[^a-z0-9]", "", name.lower())
         if whole:
             terms[whole] = None
-    return list(terms)
+    return tuple(terms)
