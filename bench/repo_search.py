@@ -131,7 +131,7 @@ def main() -> None:
         runs[repo.name] = run
         print(f"{repo.name}: indexed in {run['index_seconds']} s, NDCG@10 {statistics.mean(s for _, s in cli_scores[repo.name]):.3f}", flush=True)
 
-    embedder = load_embedder(args.model)
+    embedder = load_embedder(args.model, home=args.home)
     per_config: dict[str, dict] = {name: {} for name in configs}
     for repo in repos:
         if repo.name not in runs:
