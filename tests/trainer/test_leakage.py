@@ -33,6 +33,19 @@ def test_guard_matches_texts_whatever_their_case_and_spacing(evalsets):
     assert not guard.matches("int twice(int x) { return 2 * x; }")  # a query of the set not loaded
 
 
+def test_repository_benchmark_queries_are_guarded_named_directly_or_beside_beir_sets(evalsets):
+    bench = evalsets / "repobench"
+    (bench / "annotations").mkdir(parents=True)
+    (bench / "repos.json").write_text("[]")
+    (bench / "annotations" / "shop.json").write_text('[{"query": "How are orders  placed?", "relevant": ["shop/orders.py"]}]')
+    for guard in (LeakageGuard.from_dirs([bench]), LeakageGuard.from_dirs([evalsets])):
+        assert "repobench" in guard.sets
+        assert guard.matches("how are orders placed?") and not guard.matches("shop/orders.py")
+    (bench / "annotations" / "broken.json").write_text("[{")
+    with pytest.raises(CodesiftError, match="broken.json"):
+        LeakageGuard.from_dirs([bench])
+
+
 def test_a_row_leaks_through_its_query_positive_or_any_negative(evalsets):
     guard = LeakageGuard.from_dirs([evalsets])
     clean = TrainingRow(query="sum two numbers", positive="def add(a, b):\n    return a + b", task="nl2code", source="t")

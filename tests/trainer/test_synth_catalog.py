@@ -49,13 +49,29 @@ def test_validation_names_what_is_wrong():
         ({"prompt": 'For {code}: {{"query": ""}}'}, 'JSON key "positive"'),
         ({"languages": ["cobol"]}, "language 'cobol'"),
         ({"languages": "python"}, "list of language names"),
-        ({"examples": []}, "unknown field 'examples'"),
+        ({"examples": "x"}, "examples must be a list"),
+        ({"examples": [{"answer": {"positive": "y"}}]}, "needs a non-empty 'code'"),
+        ({"examples": [{"code": "x", "answer": {"query": "y"}}]}, "answer must give 'positive' as text"),
+        ({"examples": [{"code": "x", "answer": {"positive": "y"}, "why": "z"}]}, "unknown example field 'why'"),
+        ({"notes": "x"}, "unknown field 'notes'"),
     ]
     for change, message in cases:
         with pytest.raises(ValueError, match=message.replace("{", r"\{").replace("(", r"\(")):
             validate(GOOD | change)
     with pytest.raises(ValueError, match="mapping"):
         validate(["not", "a", "task"])
+
+
+def test_worked_examples_become_earlier_turns_and_the_query_styles_have_two_each():
+    example = {"code": "def f():\n    return 1\n", "answer": {"positive": "Returns one."}, "language": "python", "path": "a.py"}
+    task = validate(GOOD | {"examples": [example]})
+    [(prompt, answer)] = task.shots()
+    assert prompt == task.render(example["code"], "python", "a.py") and json.loads(answer) == {"positive": "Returns one."}
+    assert validate(task.to_yaml()) == task  # examples survive a user catalog round trip
+    catalog = load_catalog()
+    for style in ("web-query-to-code", "function-question-to-code", "module-question-to-code", "symbol-lookup-to-code"):
+        shots = catalog[style].shots()
+        assert len(shots) == 2 and all(json.loads(a)["query"] for _, a in shots), style
 
 
 def test_a_user_catalog_adds_tasks_and_may_not_redefine_one(tmp_path):

@@ -53,6 +53,20 @@ def ask(client_args: tuple, *prompts: str, keys=("query",), **options) -> tuple[
     return asyncio.run(run())
 
 
+def test_worked_examples_are_sent_as_earlier_turns_before_the_prompt(server, tmp_path):
+    async def run():
+        client = SynthClient(settings_for(server), ResponseCache(tmp_path / "cache"))
+        try:
+            return await client.ask_json("the seed", ("query",), shots=[("example code", '{"query": "example query"}')])
+        finally:
+            await client.close()
+            client.cache.close()
+
+    assert asyncio.run(run()) == {"query": "read settings from a file"}
+    roles = [(m["role"], m["content"]) for m in server.requests[0]["messages"]][1:]
+    assert roles == [("user", "example code"), ("assistant", '{"query": "example query"}'), ("user", "the seed")]
+
+
 def test_answers_are_cached_so_a_rerun_sends_nothing_and_usage_is_summed(server, tmp_path):
     args = (settings_for(server), ResponseCache(tmp_path / "cache"))
     answers, client = ask(args, "first prompt", "second prompt")

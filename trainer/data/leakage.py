@@ -1,6 +1,8 @@
 """The leakage guard: no training pair may contain a query or document of an evaluation set.
 
-Evaluation sets are BEIR folders (../shared/data). Every query and document is
+Evaluation sets are BEIR folders (../shared/data) and repository benchmarks in
+repobench's layout (repos.json + annotations/NAME.json, whose queries count;
+their answers are files of public repositories). Every query and document is
 remembered by two hashes — whitespace-collapsed and case-folded text, and the
 same with all whitespace removed (reformatted code) — and a row whose query,
 positive or any negative matches one is dropped. Only hashes are kept: nothing
@@ -38,6 +40,23 @@ def _texts(path: Path) -> list[str]:
         return [json.loads(line).get("text", "") for line in lines if line.strip()]
 
 
+def is_repobench(path: Path) -> bool:
+    """A repository benchmark folder: repos.json beside annotations/*.json."""
+    return (path / "repos.json").is_file() and (path / "annotations").is_dir()
+
+
+def repobench_queries(path: Path) -> list[str]:
+    """Every query of a repository benchmark folder."""
+    queries: list[str] = []
+    for file in sorted((path / "annotations").glob("*.json")):
+        try:
+            entries = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CodesiftError(f"cannot read repository benchmark annotations {file}: {exc}") from None
+        queries.extend(str(e.get("query", "")) for e in entries if isinstance(e, dict))
+    return queries
+
+
 class LeakageGuard:
     def __init__(self, texts: list[str] = ()) -> None:
         self._hashes: set[str] = set()
@@ -47,7 +66,12 @@ class LeakageGuard:
     @classmethod
     def from_dirs(cls, paths: list[Path | str]) -> LeakageGuard:
         guard = cls()
-        for directory in beir_dirs(paths):
+        for path in map(Path, paths):
+            benchmarks = [path] if is_repobench(path) else sorted(p for p in path.glob("*/") if is_repobench(p))
+            for benchmark in benchmarks:
+                guard.add(repobench_queries(benchmark))
+                guard.sets.append(benchmark.name)
+        for directory in beir_dirs([p for p in map(Path, paths) if not is_repobench(p)]):
             beir = load_beir(directory)  # validates the folder
             guard.add([*beir.queries.values(), *beir.corpus.values()])
             guard.add(_texts(directory / "queries.jsonl"))  # queries without qrels and untitled documents too

@@ -2,11 +2,14 @@
 
 A task turns one seed code chunk into a query/positive pair; see tasks.yaml for
 the fields. `validate` is used for the built-in tasks, user files and
-definitions proposed by `brainstorm`, so all three obey the same rules.
+definitions proposed by `brainstorm`, so all three obey the same rules. A task's
+worked examples are sent before the seed as earlier turns of the conversation
+(few-shot): small models copy the code back without them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,20 @@ FAMILIES = ("text2code", "code2text", "code2code", "hybrid")
 GENERATES = ("query", "positive", "query+positive")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FIELDS = ("id", "family", "task", "instruction", "generates", "prompt")
+_OPTIONAL = ("languages", "examples")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: a piece of code and the JSON answer the task wants for it."""
+
+    code: str
+    answer: dict
+    language: str = ""
+    path: str = ""
+
+    def to_yaml(self) -> dict:
+        return {"code": self.code, "answer": self.answer} | {k: v for k, v in (("language", self.language), ("path", self.path)) if v}
 
 
 @dataclass(frozen=True)
@@ -33,9 +50,14 @@ class SynthTask:
     generates: str
     prompt: str
     languages: tuple[str, ...] = ()  # seed languages the task suits; empty: every language
+    examples: tuple[Example, ...] = ()  # worked examples, sent before the seed
 
     def render(self, code: str, language: str, path: str) -> str:
         return self.prompt.format(code=code, language=language or "code", path=path or "a repository")
+
+    def shots(self) -> list[tuple[str, str]]:
+        """The worked examples as (prompt, answer) turns."""
+        return [(self.render(e.code, e.language, e.path), json.dumps(e.answer, ensure_ascii=False)) for e in self.examples]
 
     def accepts(self, language: str) -> bool:
         return not self.languages or language in self.languages
@@ -47,7 +69,8 @@ class SynthTask:
 
     def to_yaml(self) -> dict:
         fields = {f: getattr(self, f) for f in _FIELDS}
-        return fields | ({"languages": list(self.languages)} if self.languages else {})
+        fields |= {"languages": list(self.languages)} if self.languages else {}
+        return fields | ({"examples": [e.to_yaml() for e in self.examples]} if self.examples else {})
 
 
 def validate(raw: object) -> SynthTask:
@@ -57,16 +80,22 @@ def validate(raw: object) -> SynthTask:
     missing = [f for f in _FIELDS if not isinstance(raw.get(f), str) or not raw[f].strip()]
     if missing:
         raise ValueError(f"missing or empty field {missing[0]!r}")
-    unknown = sorted(set(raw) - {*_FIELDS, "languages"})
+    unknown = sorted(set(raw) - {*_FIELDS, *_OPTIONAL})
     if unknown:
         raise ValueError(f"unknown field {unknown[0]!r}")
     languages = raw.get("languages") or []
     if not isinstance(languages, list) or not all(isinstance(name, str) for name in languages):
         raise ValueError("languages must be a list of language names")
+    if not isinstance(raw.get("examples") or [], list):
+        raise ValueError("examples must be a list of {code, answer} mappings")
     strange = sorted(set(languages) - CODE_LANGUAGES)
     if strange:
         raise ValueError(f"language {strange[0]!r} is not one of {', '.join(sorted(CODE_LANGUAGES))}")
-    task = SynthTask(**{f: raw[f] if f == "prompt" else raw[f].strip() for f in _FIELDS}, languages=tuple(languages))
+    task = SynthTask(
+        **{f: raw[f] if f == "prompt" else raw[f].strip() for f in _FIELDS},
+        languages=tuple(languages),
+        examples=tuple(_example(e, tuple(raw["generates"].strip().split("+"))) for e in raw.get("examples") or []),
+    )
     if not _ID.match(task.id):
         raise ValueError(f"id {task.id!r} must be lowercase words joined by '-'")
     for value, allowed, name in ((task.family, FAMILIES, "family"), (task.task, TASKS, "task"), (task.generates, GENERATES, "generates")):
@@ -82,6 +111,19 @@ def validate(raw: object) -> SynthTask:
     if absent:
         raise ValueError(f'the prompt does not ask for the JSON key "{absent[0]}" that generates={task.generates!r} needs')
     return task
+
+
+def _example(raw: object, keys: tuple[str, ...]) -> Example:
+    """A worked example, or a ValueError: it needs code and an answer holding every key the task generates."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
+        raise ValueError("an example needs a non-empty 'code'")
+    answer = raw.get("answer")
+    if not isinstance(answer, dict) or not all(isinstance(answer.get(k), str) and answer[k].strip() for k in keys):
+        raise ValueError(f"an example's answer must give {' and '.join(repr(k) for k in keys)} as text")
+    unknown = sorted(set(raw) - {"code", "answer", "language", "path"})
+    if unknown:
+        raise ValueError(f"unknown example field {unknown[0]!r}")
+    return Example(raw["code"], answer, str(raw.get("language", "")), str(raw.get("path", "")))
 
 
 def _read(path: Path) -> list:

@@ -18,7 +18,7 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import openai
@@ -81,9 +81,15 @@ class SynthClient:
             base_url=settings.base_url, api_key=settings.api_key, timeout=settings.timeout, max_retries=0
         )
 
-    async def ask_json(self, prompt: str, keys: tuple[str, ...], *, temperature: float | None = None) -> dict | None:
-        """The JSON object the model answers with, holding `keys` as strings or booleans; None when it never does."""
-        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
+    async def ask_json(
+        self, prompt: str, keys: tuple[str, ...], *, shots: Sequence[tuple[str, str]] = (), temperature: float | None = None
+    ) -> dict | None:
+        """The JSON object the model answers with, holding `keys` as strings or booleans; None when it never does.
+
+        `shots` are worked (prompt, answer) examples, sent first as earlier turns of the conversation.
+        """
+        examples = [{"role": role, "content": text} for shot in shots for role, text in zip(("user", "assistant"), shot)]
+        messages = [{"role": "system", "content": SYSTEM}, *examples, {"role": "user", "content": prompt}]
         for attempt in range(MALFORMED_RETRIES + 1):
             answer = parse_json_object(await self.complete(messages, attempt, temperature=temperature))
             if answer is not None and all(isinstance(answer.get(k), (str, bool)) for k in keys):

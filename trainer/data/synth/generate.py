@@ -73,7 +73,7 @@ async def generate_one(
     client: SynthClient, seed: Seed, task: SynthTask, *, use_judge: bool, guard: LeakageGuard | None
 ) -> tuple[str, TrainingRow | None]:
     """("kept", row), or ("rejected" | "malformed" | "leaked", None); raises RequestFailed when the endpoint kept failing."""
-    answer = await client.ask_json(task.render(seed.code, seed.language, seed.path), task.wanted_keys)
+    answer = await client.ask_json(task.render(seed.code, seed.language, seed.path), task.wanted_keys, shots=task.shots())
     row = to_row(seed, task, answer) if answer else None
     if row is None:
         return "malformed", None
