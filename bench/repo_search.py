@@ -30,7 +30,7 @@ from repobench import CATEGORIES, QUICK, load_peers, load_repos, ndcg, summarise
 
 from codesift.embedding import load_embedder
 from codesift.store import check_compatible, open_store
-from retriever.ranking import DEFAULT_WEIGHTS, FUSION_ONLY, SIGNALS
+from retriever.ranking import FUSION_ONLY, SIGNALS, weights_for
 from retriever.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,15 +109,6 @@ def main() -> None:
     repos = load_repos(args.data)
     wanted = set(args.names or (QUICK if args.quick else [r.name for r in repos]))
     repos = [r for r in repos if r.name in wanted]
-    configs = {
-        "codesift": ("hybrid", DEFAULT_WEIGHTS),
-        "dense": ("dense", FUSION_ONLY),
-        "bm25": ("bm25", FUSION_ONLY),
-        "fusion": ("hybrid", FUSION_ONLY),
-    }
-    if args.ablation:
-        configs |= {f"-{signal}": ("hybrid", DEFAULT_WEIGHTS.without(signal)) for signal in SIGNALS}
-
     runs, missing, cli_scores = {}, [], {}
     for repo in repos:
         tree = args.repos / repo.name / repo.root
@@ -132,6 +123,15 @@ def main() -> None:
         print(f"{repo.name}: indexed in {run['index_seconds']} s, NDCG@10 {statistics.mean(s for _, s in cli_scores[repo.name]):.3f}", flush=True)
 
     embedder = load_embedder(args.model, home=args.home)
+    weights = weights_for(embedder.static)
+    configs = {
+        "codesift": ("hybrid", weights),
+        "dense": ("dense", FUSION_ONLY),
+        "bm25": ("bm25", FUSION_ONLY),
+        "fusion": ("hybrid", FUSION_ONLY),
+    }
+    if args.ablation:
+        configs |= {f"-{signal}": ("hybrid", weights.without(signal)) for signal in SIGNALS}
     per_config: dict[str, dict] = {name: {} for name in configs}
     for repo in repos:
         if repo.name not in runs:

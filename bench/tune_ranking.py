@@ -33,7 +33,7 @@ FACTORS = (0.0, 0.5, 0.75, 1.33, 2.0)
 
 
 def gather_pools(repos, home: Path, model: str) -> dict:
-    embedder = load_embedder(model)
+    embedder = load_embedder(model, home=home)
     pools = {}
     for repo in repos:
         collection = collection_of(repo.name)

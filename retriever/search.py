@@ -14,7 +14,7 @@ from codesift.store import SearchFilter, Store
 from codesift.store.sparse import bm25_query
 from retriever import ranking
 from retriever.candidates import PathVocabulary, gather
-from retriever.ranking import DEFAULT_WEIGHTS, Candidate, RankingWeights
+from retriever.ranking import Candidate, RankingWeights, weights_for
 from retriever.spans import whole_definitions
 
 MODES = ("dense", "bm25", "hybrid")
@@ -81,11 +81,11 @@ class FileHit:
 class Searcher:
     """Query → hits, over one embedder and one store; an optional reranker reorders the top hits."""
 
-    def __init__(self, embedder: Embedder, store: Store, reranker=None, weights: RankingWeights = DEFAULT_WEIGHTS):
+    def __init__(self, embedder: Embedder, store: Store, reranker=None, weights: RankingWeights | None = None):
         self.embedder = embedder
         self.store = store
         self.reranker = reranker
-        self.weights = weights
+        self.weights = weights or weights_for(embedder.static)
         self.path_vocabulary = PathVocabulary(store)
 
     def search(

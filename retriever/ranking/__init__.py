@@ -15,7 +15,7 @@ from retriever.ranking.paths import boost_paths
 from retriever.ranking.penalties import apply_penalties
 from retriever.ranking.pool import Candidate, Pool
 from retriever.ranking.query import QueryProfile, profile_query
-from retriever.ranking.weights import DEFAULT_WEIGHTS, FUSION_ONLY, SIGNALS, RankingWeights
+from retriever.ranking.weights import DEFAULT_WEIGHTS, FUSION_ONLY, SIGNALS, STATIC_WEIGHTS, RankingWeights, weights_for
 
 
 def score(candidates: list[Candidate], profile: QueryProfile, weights: RankingWeights) -> None:
@@ -42,6 +42,6 @@ def rank_files(
 
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "FUSION_ONLY", "SIGNALS", "Candidate", "FileResult", "Pool", "QueryProfile", "RankingWeights",
-    "profile_query", "rank", "rank_files", "score",
+    "DEFAULT_WEIGHTS", "FUSION_ONLY", "SIGNALS", "STATIC_WEIGHTS", "Candidate", "FileResult", "Pool", "QueryProfile", "RankingWeights",
+    "profile_query", "rank", "rank_files", "score", "weights_for",
 ]

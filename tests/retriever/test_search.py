@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from codesift.embedding import load_embedder
 from codesift.errors import CodesiftError, ModelLoadError
-from codesift.store import SearchFilter
+from codesift.store import SearchFilter, open_store
 from codesift.store.edge import EdgeStore
 from indexer.pipeline import Indexer
 from indexer.sources import resolve_source
 from retriever.code_query import find_similar, resolve_code_query
+from retriever.ranking import DEFAULT_WEIGHTS, FUSION_ONLY, STATIC_WEIGHTS
 from retriever.rerank import CrossEncoderReranker, load_reranker
 from retriever.search import Searcher
 
@@ -195,3 +197,12 @@ def test_hybrid_runs_the_same_on_the_server_store(minilm, tmp_path):
         assert hits[0].path == "setup.md" and "bm25" in hits[0].signals
     finally:
         store.close()
+
+
+def test_a_static_model_ranks_with_its_own_weights_unless_told_otherwise(tiny_static_dir, minilm, tmp_path):
+    static = load_embedder(str(tiny_static_dir))
+    with open_store("weights", home=tmp_path) as store:
+        assert Searcher(static, store).weights == STATIC_WEIGHTS
+        assert Searcher(minilm, store).weights == DEFAULT_WEIGHTS
+        assert Searcher(static, store, weights=FUSION_ONLY).weights == FUSION_ONLY
+    assert STATIC_WEIGHTS.semantic.dense < DEFAULT_WEIGHTS.semantic.dense  # meaning counts less for a token bag
