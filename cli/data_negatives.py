@@ -3,6 +3,8 @@
 Difficulty comes from the positive's rank under the embedder; with
 `--llm-difficulty` an LLM judge's easy/medium/hard label replaces it where the
 judge gives one (CodeR uses the LLM's label for its last curriculum stage).
+`--max-rank N` keeps only rows whose positive the embedder ranks in its top N
+(the consistency filter for synthesized pairs).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ def negatives(
     count: int = typer.Option(15, "--count", help="Hard negatives per row (CodeR: 15)."),
     perc_pos: float = typer.Option(0.95, "--perc-pos", help="Drop candidates scoring above this share of the positive."),
     candidates: int = typer.Option(50, "--candidates", help="Dense and BM25 candidates considered per query."),
+    max_rank: int = typer.Option(
+        0, "--max-rank", min=0, help="Drop rows whose positive the embedder ranks below this (0: keep all)."
+    ),
     bm25: bool = typer.Option(True, "--bm25/--no-bm25", help="Add BM25 candidates to the dense ones."),
     difficulty: bool = typer.Option(
         True, "--difficulty/--no-difficulty", help="Label easy/medium/hard from the positive's rank."
@@ -79,16 +84,20 @@ def negatives(
             bm25=bm25,
             label_difficulty=difficulty,
             overwrite_difficulty=overwrite_difficulty,
+            max_rank=max_rank,
             batch_size=batch_size,
             progress=progress,
         )
+    kept = {id(row) for row in report.rows}
+    unlabelled = [row for row in unlabelled if id(row) in kept]
     if llm and unlabelled:
         _judge(unlabelled, llm, concurrency, settings.home / "llm-cache")
     write_rows(output, report.rows)
     labels = ", ".join(f"{k} {v:,}" for k, v in report.difficulty.most_common())
+    dropped = f", {report.inconsistent:,} dropped (positive ranked below {max_rank})" if max_rank else ""
     console.print(
-        f"wrote {len(rows):,} rows to {output} in {report.seconds:.1f} s: {report.mean_negatives:.1f} negatives per row "
-        f"({report.short:,} rows with fewer than {count}); difficulty: {labels}"
+        f"wrote {len(report.rows):,} rows to {output} in {report.seconds:.1f} s{dropped}: "
+        f"{report.mean_negatives:.1f} negatives per row ({report.short:,} rows with fewer than {count}); difficulty: {labels}"
     )
 
 

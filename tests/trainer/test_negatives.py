@@ -110,6 +110,16 @@ def test_existing_difficulty_labels_are_kept_unless_overwritten(minilm):
     assert {r.difficulty for r in mine_negatives(rows(), minilm, count=2, label_difficulty=False).rows} == {""}
 
 
+def test_max_rank_drops_the_rows_whose_positive_the_embedder_ranks_low(minilm):
+    distractors = [f"def frobnicate_widget_{i}(registry):\n    registry.frobnicate_widgets({i})" for i in range(25)]
+    full = mine_negatives(rows(), minilm, count=2, extra_corpus={"nl2code": distractors})
+    report = mine_negatives(rows(), minilm, count=2, extra_corpus={"nl2code": distractors}, max_rank=20)
+    hard = [r.query for r in full.rows if r.difficulty == "hard"]  # ranked below 20
+    assert "frobnicate the widget registry" in hard
+    assert [r.query for r in report.rows] == [r.query for r in full.rows if r.difficulty != "hard"]  # order kept
+    assert report.inconsistent == len(hard) and len(report.rows) + len(hard) == len(CODE) + len(DOCS)
+
+
 def test_negatives_cli_round_trip(tmp_path, codesift_home):
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_rows(source, rows())
@@ -119,6 +129,10 @@ def test_negatives_cli_round_trip(tmp_path, codesift_home):
     assert [(r.query, r.positive) for r in out] == [(r.query, r.positive) for r in rows()]
     assert all(len(r.negatives) == 3 and r.difficulty for r in out if r.task == "nl2code")
     assert f"wrote {len(out)} rows" in result.output and "difficulty: easy" in result.output
+    result = CliRunner().invoke(cli, ["data", "negatives", str(source), "-o", str(target), "--max-rank", "1"])
+    assert result.exit_code == 0, result.output
+    kept = read_rows(target)
+    assert 0 < len(kept) < len(out) and f"{len(out) - len(kept)} dropped (positive ranked below 1)" in result.output
 
 
 def test_negatives_cli_refuses_bad_input_in_one_line(tmp_path, codesift_home, monkeypatch):

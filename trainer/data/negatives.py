@@ -10,7 +10,10 @@ likely false negatives (TopK-PercPos, 95 %), and the `count` best of the rest
 are kept. A query's own positive, and the positives of other rows with the
 same query, are never negatives. The same scores give the positive's rank
 among the whole group corpus, hence its difficulty label
-(`trainer.data.difficulty`).
+(`trainer.data.difficulty`), and with `max_rank` a consistency filter: a row
+whose positive the embedder does not rank within the top `max_rank` of its
+corpus is dropped (round-trip filtering of synthesized queries, as CodeR and
+Promptagator do; a small LLM judge keeps nearly every pair).
 
 sentence-transformers' `mine_hard_negatives` has the same margin rule
 (`relative_margin=0.05`), but it embeds one dataset with one prompt pair and
@@ -42,9 +45,10 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 @dataclass
 class NegativesReport:
-    rows: list[TrainingRow]
+    rows: list[TrainingRow]  # the rows kept, in their input order
     count: int  # negatives asked for per row
     seconds: float = 0.0
+    inconsistent: int = 0  # rows dropped: their positive ranked below max_rank
 
     @property
     def per_task(self) -> Counter:
@@ -75,12 +79,14 @@ def mine_negatives(
     label_difficulty: bool = True,
     overwrite_difficulty: bool = False,
     extra_corpus: Mapping[str, Sequence[str]] | None = None,
+    max_rank: int = 0,
     batch_size: int = 64,
     progress: Progress | None = None,
 ) -> NegativesReport:
     """Fill in `negatives` (replacing any) and, unless already set, `difficulty` of every row, in place.
 
-    `extra_corpus` maps a task to more candidate texts for that task's rows.
+    `extra_corpus` maps a task to more candidate texts for that task's rows. `max_rank` (0: keep all)
+    drops the rows whose positive ranks below it.
     `progress(stage, done, total)` is called for the "embedding" and "scoring" stages.
     """
     started = time.perf_counter()
@@ -95,6 +101,7 @@ def mine_negatives(
     queries = {task: list(dict.fromkeys(r.query for r in members)) for task, members in groups.items()}
     encoder = _Encoder(embedder, batch_size, sum(len(corpora[t]) + len(queries[t]) for t in groups), progress)
     scored = 0
+    inconsistent: set[int] = set()
     if progress:
         progress("embedding", 0, encoder.total)  # the clock of the ETA starts here
     for task, members in groups.items():
@@ -109,13 +116,17 @@ def mine_negatives(
         for start in range(0, len(members), SCORE_BLOCK):
             block = members[start : start + SCORE_BLOCK]
             for row, negatives, rank in group.mine(block, count, perc_pos, candidates):
+                if max_rank and rank > max_rank:
+                    inconsistent.add(id(row))
+                    continue
                 row.negatives = negatives
                 if label_difficulty and (overwrite_difficulty or not row.difficulty):
                     row.difficulty = rank_difficulty(rank)
             scored += len(block)
             if progress:
                 progress("scoring", scored, len(rows))
-    return NegativesReport(rows=rows, count=count, seconds=time.perf_counter() - started)
+    kept = [row for row in rows if id(row) not in inconsistent]
+    return NegativesReport(kept, count, time.perf_counter() - started, inconsistent=len(inconsistent))
 
 
 class _Encoder:
