@@ -2,7 +2,8 @@
 
 Gathering a query's candidates (embedding + one engine round trip) does not depend on the weights, so the
 pools of every query are gathered once from the indexes `bench/repo_search.py` built and cached; ranking
-them again under other weights is pure Python. Each round tries every weight at a few multiples of its
+them again under other weights is pure Python. Starting from the weights the model searches with (a static
+model's or a transformer's), each round tries every weight at a few multiples of its
 value and keeps a change only when the mean NDCG@10 over repositories rises by more than --min-gain.
 Prints the path taken and the weights to put in retriever/ranking/weights.py (by hand: the dev split
 chooses them, docs/benchmarks.md records them). Only the dev split is ever used here.
@@ -24,7 +25,7 @@ from repobench import load_repos, ndcg, summarise
 
 from codesift.embedding import load_embedder
 from codesift.store import open_store
-from retriever.ranking import DEFAULT_WEIGHTS, RankingWeights, rank
+from retriever.ranking import RankingWeights, rank, weights_for
 from retriever.ranking.weights import FusionWeights
 from retriever.search import Searcher
 
@@ -101,7 +102,7 @@ def main() -> None:
         if args.cache:
             args.cache.parent.mkdir(parents=True, exist_ok=True)
             args.cache.write_bytes(pickle.dumps(pools))
-    weights = DEFAULT_WEIGHTS
+    weights = weights_for(load_embedder(args.model, home=args.home).static)  # where the search starts
     best = evaluate(pools, weights)
     print(f"start: {best['all']:.4f} {best}", flush=True)
     for round_number in range(1, args.rounds + 1):
