@@ -13,12 +13,15 @@ then starts `python -m llama_cpp.server` on 127.0.0.1 and says when it answers, 
 llama-cpp-python's server has one slot: it runs one completion at a time with all --threads (2 on these
 2 cores), and with --interrupt_requests False a second request waits for the first instead of cancelling
 it; it keeps the last prompt's KV cache, so a prompt that starts like the last one skips that prefix, and with
---prompt-cache-mb (default 1024) the states of earlier prompts too, so synthesis's alternating prompts (one
-task's worked examples, the judge's instructions) each find their shared prefix. --measure sends one
+--prompt-cache-mb (default 32) the states of earlier prompts too, so synthesis's alternating prompts (one
+task's worked examples, the judge's instructions) each find their shared prefix. The cache counts only each
+state's KV bytes (~12 KB a token here), but every kept state also holds up to n_batch × vocabulary logits
+(~300 MB for this model): 32 MB keeps about six short prompts in ~2 GB; 1024 MB grew past 22 GB and was
+killed for memory. --measure sends one
 prompt of about --measure-tokens tokens and prints prompt and generation tokens/s. The server runs until interrupted (Ctrl-C), or with --detach in the background
 (its pid and log under --dir).
 
-Usage: python bench/llm_server.py [--dir DIR] [--port 8088] [--threads 2] [--ctx 4096] [--prompt-cache-mb 1024] [--measure] [--detach]
+Usage: python bench/llm_server.py [--dir DIR] [--port 8088] [--threads 2] [--ctx 4096] [--prompt-cache-mb 32] [--measure] [--detach]
 """
 
 from __future__ import annotations
@@ -151,7 +154,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8088)
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--ctx", type=int, default=4096)
-    parser.add_argument("--prompt-cache-mb", type=int, default=1024, help="RAM for kept prompt states (0: only the last prompt's)")
+    parser.add_argument("--prompt-cache-mb", type=int, default=32, help="RAM for kept prompt states (0: only the last prompt's)")
     parser.add_argument("--measure", action="store_true", help="time one completion and print tokens/s")
     parser.add_argument("--measure-tokens", type=int, default=1500)
     parser.add_argument("--detach", action="store_true", help="leave the server running in the background")
