@@ -5,7 +5,7 @@ and flat.yaml train on the rest from the same base model; base, curriculum and
 flat are then scored (exact dense nDCG@10 / MRR@10 / Recall@10) on one
 retrieval set per task built from the held-out pairs (each query against all
 held-out positives of its task). Runs wherever torch finds a device (the
-configs' bf16 is switched off so a GPU computes what the CPU would).
+configs run in fp32 so a GPU computes what the CPU would).
 
 Usage: python bench/curriculum_ablation.py --data NAME=PATH ... [--model minilm] [--share 0.1] [--json FILE]
 """
@@ -62,7 +62,7 @@ def main() -> None:
         write_rows(train_paths[name], [r for r in rows if domain(r) == "text"] + code[cut:])
     models = {"base": args.model}
     for name in CONFIGS:
-        raw = yaml.safe_load((ROOT / "trainer" / "configs" / f"{name}.yaml").read_text()) | {"model": args.model, "bf16": False}
+        raw = yaml.safe_load((ROOT / "trainer" / "configs" / f"{name}.yaml").read_text()) | {"model": args.model, "precision": "fp32"}
         config_path = args.work / f"{name}.yaml"
         config_path.write_text(yaml.safe_dump(raw))
         config = load_config(config_path, data_overrides={k: str(v) for k, v in train_paths.items()},

@@ -15,6 +15,11 @@ def train(
     data: list[str] = typer.Option(None, "--data", help="NAME=PATH: use this JSONL for the config's data set NAME (repeatable)."),
     output: Path = typer.Option(None, "--output", help="Run directory (default: the config's output_dir)."),
     max_steps: int = typer.Option(None, "--max-steps", help="Cap every stage at this many steps (quick checks)."),
+    precision: str = typer.Option(
+        None, "--precision",
+        help="auto: bf16 where the GPU or CPU does it natively, else fp32; fp32; bf16 (forced, even where emulated). "
+        "Default: the config's precision.",
+    ),
 ) -> None:
     """Train an embedder: stages in order, checkpoints, resume on rerun, final model with its prompts."""
     from trainer.config import load_config
@@ -22,7 +27,7 @@ def train(
     from trainer.train import train as run_training
 
     overrides = dict(name_and_path(item) for item in data or ())
-    settings = load_config(config, data_overrides=overrides, output_dir=output, max_steps=max_steps)
+    settings = load_config(config, data_overrides=overrides, output_dir=output, max_steps=max_steps, precision=precision)
     try:
         final = run_training(settings, echo=console.print)
     except KeyboardInterrupt:

@@ -22,6 +22,8 @@ from trainer.static import StaticInit
 
 DOMAINS = ("text", "code")
 
+TRAIN_PRECISIONS = ("auto", "fp32", "bf16")
+
 
 @dataclass(frozen=True)
 class StageFilter:
@@ -68,14 +70,15 @@ class TrainConfig:
     lora: LoraConfig | None = None
     static: StaticInit | None = None  # set: the backbone is `model` distilled into a static token bag, then trained
     gradient_checkpointing: bool = False
-    bf16: bool = True  # used only where the GPU supports it
+    precision: str = "auto"  # auto: bf16 mixed precision where the device does it natively (a GPU that supports it, a
+    # CPU with AMX or AVX512-BF16), else fp32; fp32; bf16 (forced, even where emulated)
     seed: int = 42
     save_steps: int = 50
     logging_steps: int = 10
 
 
 def load_config(path: Path | str, *, data_overrides: dict[str, str] | None = None, output_dir: Path | None = None,
-                max_steps: int | None = None) -> TrainConfig:
+                max_steps: int | None = None, precision: str | None = None) -> TrainConfig:
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text())
@@ -86,7 +89,7 @@ def load_config(path: Path | str, *, data_overrides: dict[str, str] | None = Non
     if not isinstance(raw, dict):
         raise CodesiftError(f"{path}: expected a mapping at the top level")
     try:
-        return _build(raw, data_overrides or {}, output_dir, max_steps)
+        return _build(raw | ({"precision": precision} if precision else {}), data_overrides or {}, output_dir, max_steps)
     except (TypeError, ValueError, KeyError) as exc:
         raise CodesiftError(f"{path}: {exc}") from None
 
@@ -143,6 +146,8 @@ def _build(raw: dict, data_overrides: dict[str, str], output_dir: Path | None, m
     object.__setattr__(config, "matryoshka_dims", tuple(config.matryoshka_dims))
     if config.lora:
         object.__setattr__(config.lora, "target_modules", tuple(config.lora.target_modules))
+    if config.precision not in TRAIN_PRECISIONS:
+        raise ValueError(f"precision {config.precision!r} is not one of {', '.join(TRAIN_PRECISIONS)}")
     if config.prompt_style not in STYLES:
         raise ValueError(f"prompt_style {config.prompt_style!r} is not one of {', '.join(STYLES)}")
     if not 0 < config.temperature <= 1:

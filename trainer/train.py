@@ -33,6 +33,7 @@ from transformers import TrainerCallback
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 from transformers.trainer_utils import get_last_checkpoint
 
+from codesift.embedding.precision import cpu_capabilities, native_bf16
 from codesift.errors import CodesiftError
 from trainer.backbone import load_backbone, merged, save_model
 from trainer.config import StageConfig, TrainConfig, load_config
@@ -83,11 +84,21 @@ def _stage_dir(output: Path, index: int, stage: StageConfig) -> Path:
     return output / f"stage-{index + 1}-{stage.name}"
 
 
+def uses_bf16(config: TrainConfig) -> bool:
+    """Whether training runs in bf16 mixed precision: forced, or `auto` where the device does bf16 natively."""
+    if config.precision != "auto":
+        return config.precision == "bf16"
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return native_bf16(cpu_capabilities())
+
+
 def _arguments(config: TrainConfig, stage: StageConfig, stage_dir: Path, prompts):
     from sentence_transformers import SentenceTransformerTrainingArguments
     from sentence_transformers.sentence_transformer.training_args import BatchSamplers, MultiDatasetBatchSamplers
 
     cuda = torch.cuda.is_available()
+    bf16 = uses_bf16(config)
     return SentenceTransformerTrainingArguments(
         output_dir=str(stage_dir),
         max_steps=stage.max_steps or -1,
@@ -99,7 +110,8 @@ def _arguments(config: TrainConfig, stage: StageConfig, stage_dir: Path, prompts
         batch_sampler=BatchSamplers.NO_DUPLICATES,
         multi_dataset_batch_sampler=MultiDatasetBatchSamplers.PROPORTIONAL,
         prompts=prompts or None,
-        bf16=bool(cuda and config.bf16 and torch.cuda.is_bf16_supported()),
+        bf16=bf16,
+        use_cpu=bf16 and not cuda,  # the trainer's CPU autocast
         **({"gradient_checkpointing": True} if config.gradient_checkpointing and cuda else {}),
         dataloader_pin_memory=cuda,
         save_strategy="steps",
@@ -122,7 +134,9 @@ def train(config: TrainConfig, echo=print, callbacks=()) -> Path:
     done = _finished_prefix(config, state)
     weights = _stage_dir(output, done - 1, config.stages[done - 1]) / "model" if done else None
     model, window = load_backbone(config, weights)
-    record = {"config": _jsonable(asdict(config)), "stages": []}
+    precision = "bf16" if uses_bf16(config) else "fp32"
+    echo(f"training in {precision}" + (" mixed precision (the device does bf16 natively)" if precision == "bf16" else ""))
+    record = {"config": _jsonable(asdict(config)), "precision": precision, "stages": []}
     for index, stage in enumerate(config.stages):
         if index < done:
             echo(f"stage {index + 1} ({stage.name}) already finished"

@@ -70,6 +70,19 @@ def test_smoke_curriculum_exports_a_loadable_model_with_prompts(smoke_model, min
     assert all("loss" in entry and "learning_rate" in entry for entry in log)
 
 
+def test_forced_bf16_trains_in_mixed_precision_and_exports_fp32_weights(tmp_path):
+    run = tmp_path / "run"
+    args = ["train", "--config", str(SMOKE), "--data", f"smoke={SMOKE_DATA['smoke']}", "--output", str(run), "--max-steps", "1"]
+    result = CliRunner().invoke(cli, [*args, "--precision", "bf16"])
+    assert result.exit_code == 0, result.output
+    assert "training in bf16" in result.stderr
+    assert json.loads((run / "final" / "codesift-training.json").read_text())["precision"] == "bf16"
+    weights = load_embedder(str(run / "final")).model[0].auto_model.embeddings.word_embeddings.weight
+    assert weights.dtype == torch.float32  # autocast computes in bf16; the weights stay fp32
+    result = CliRunner().invoke(cli, [*args, "--precision", "int8"])
+    assert result.exit_code != 0 and "precision 'int8' is not one of auto, fp32, bf16" in str(result.exception)
+
+
 def test_index_and_search_with_the_trained_model(smoke_model, tmp_path, codesift_home):
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -158,6 +171,8 @@ def test_config_errors_are_one_line(tmp_path, minilm):
         "model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}, max_steps: ten}\n":
             r"stages\[0\]\.max_steps must be an integer",
         "model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}}\n": "exactly one of max_steps and epochs",
+        "model: minilm\nprecision: int8\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}, max_steps: 1}\n":
+            "precision 'int8' is not one of auto, fp32, bf16",
     }
     for text, message in cases.items():
         bad.write_text(text)
@@ -166,6 +181,7 @@ def test_config_errors_are_one_line(tmp_path, minilm):
     bad.write_text("model: minilm\ndata: {a: x.jsonl}\nstages:\n  - {name: s, mixture: {a: 1}, epochs: 1, learning_rate: 5e-5}\n")
     assert load_config(bad, max_steps=3).stages[0].learning_rate == 5e-5  # YAML reads 5e-5 as a string
     assert load_config(bad, max_steps=3).stages[0].max_steps == 3
+    assert load_config(bad, precision="fp32").precision == "fp32" and load_config(bad).precision == "auto"
     with pytest.raises(CodesiftError, match="must start with the model's dimension 384"):
         build_loss(minilm.model, smoke_config(tmp_path, matryoshka_dims=[512, 256]))
 
