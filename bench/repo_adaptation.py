@@ -16,29 +16,9 @@ import json
 import statistics
 from pathlib import Path
 
-import yaml
-from repo_search import DATA, ROOT, batch_hits, codesift, index_repo
+from repo_search import DATA, ROOT, batch_hits, index_repo
 from repobench import load_repos, ndcg
-
-
-def run(*args: str) -> None:
-    done = codesift(*args)
-    if done.returncode != 0:
-        raise SystemExit(f"codesift {' '.join(args[:2])} failed: {done.stderr.strip()[-600:]}")
-
-
-def train_config(rows: Path, steps: int, output: Path) -> Path:
-    raw = {
-        "model": "minilm", "prompt_style": "jina", "max_seq_length": 256, "temperature": 0.05,
-        "matryoshka_dims": [384, 256, 128, 64], "mini_batch_size": 32, "seed": 42,
-        "save_steps": 10 * steps, "logging_steps": 10, "output_dir": str(output),
-        "data": {"mined": str(rows)},
-        "stages": [{"name": "repository", "mixture": {"mined": 1.0}, "negatives": 3, "max_steps": steps,
-                    "batch_size": 16, "learning_rate": 2.0e-5}],
-    }  # fmt: skip
-    path = output.parent / "train.yaml"
-    path.write_text(yaml.safe_dump(raw))
-    return path
+from train_runs import flat_config, run
 
 
 def score(repo, tree: Path, home: Path, model: str) -> float:
@@ -64,7 +44,9 @@ def main() -> None:
         mined, rows = work / "mined.jsonl", work / "mined-neg.jsonl"
         run("data", "mine", str(tree), "-o", str(mined), "--no-commits", "--exclude", str(args.data), "--home", str(work / "home"))
         run("data", "negatives", str(mined), "-o", str(rows), "--count", "3", "--home", str(work / "home"))
-        run("train", "--config", str(train_config(rows, args.steps, work / "run")))
+        config = flat_config(rows, work / "run", steps=args.steps, batch=16, max_seq_length=256, logging_steps=10,
+                             name="repository", negatives=3)  # fmt: skip
+        run("train", "--config", str(config))
         base = score(repo, tree, work / "base-home", "minilm")
         trained = score(repo, tree, work / "trained-home", str(work / "run" / "final"))
         results[repo.name] = {"pairs": sum(1 for _ in rows.open()), "base": base, "trained": trained}

@@ -14,41 +14,22 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import sysconfig
 import tempfile
 from pathlib import Path
 
-import yaml
+from train_runs import flat_config
+from train_runs import run as codesift
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("email", "json", "http", "logging", "urllib", "asyncio")
 
 
-def codesift(*args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"codesift {args[0]} failed: {done.stderr.strip()[-800:]}")
-
-
-def config(rows: Path, steps: int, batch: int, output: Path) -> Path:
-    raw = {
-        "model": "minilm", "prompt_style": "jina", "max_seq_length": 128, "temperature": 0.05,
-        "matryoshka_dims": [384, 256, 128, 64], "mini_batch_size": 32, "seed": 42,
-        "save_steps": 10 * steps, "logging_steps": 1, "output_dir": str(output),
-        "data": {"mined": str(rows)},
-        "stages": [{"name": "flat", "mixture": {"mined": 1.0}, "filter": {"tasks": ["nl2code"]},
-                    "max_steps": steps, "batch_size": batch, "learning_rate": 2.0e-5}],
-    }  # fmt: skip
-    path = output.with_suffix(".yaml")
-    path.write_text(yaml.safe_dump(raw))
-    return path
-
-
 def run(rows: Path, precision: str, steps: int, batch: int, work: Path) -> dict:
     output = work / precision
-    codesift("train", "--config", str(config(rows, steps, batch, output)), "--precision", precision)
+    config = flat_config(rows, output, steps=steps, batch=batch, max_seq_length=128, logging_steps=1,
+                         name="flat", filter={"tasks": ["nl2code"]})  # fmt: skip
+    codesift("train", "--config", str(config), "--precision", precision)
     record = json.loads((output / "final" / "codesift-training.json").read_text())
     losses = [json.loads(line)["loss"] for line in (output / "train_log.jsonl").read_text().splitlines() if '"loss"' in line]
     seconds = record["stages"][0]["seconds"]
