@@ -33,8 +33,7 @@ K = 10
 FACTORS = (0.0, 0.5, 0.75, 1.33, 2.0)
 
 
-def gather_pools(repos, home: Path, model: str) -> dict:
-    embedder = load_embedder(model, home=home)
+def gather_pools(repos, home: Path, embedder) -> dict:
     pools = {}
     for repo in repos:
         collection = collection_of(repo.name)
@@ -95,14 +94,15 @@ def main() -> None:
     args = parser.parse_args()
 
     repos = [r for r in load_repos(args.data) if args.names is None or r.name in args.names]
+    embedder = load_embedder(args.model, home=args.home)
     if args.cache and args.cache.exists():
         pools = pickle.loads(args.cache.read_bytes())
     else:
-        pools = gather_pools(repos, args.home, args.model)
+        pools = gather_pools(repos, args.home, embedder)
         if args.cache:
             args.cache.parent.mkdir(parents=True, exist_ok=True)
             args.cache.write_bytes(pickle.dumps(pools))
-    weights = weights_for(load_embedder(args.model, home=args.home).static)  # where the search starts
+    weights = weights_for(embedder.static)  # where the search starts
     best = evaluate(pools, weights)
     print(f"start: {best['all']:.4f} {best}", flush=True)
     for round_number in range(1, args.rounds + 1):
