@@ -17,9 +17,9 @@ it; it keeps the last prompt's KV cache, so a prompt that starts like the last o
 task's worked examples, the judge's instructions) each find their shared prefix. The cache counts only each
 state's KV bytes (~12 KB a token here), but every kept state also holds up to n_batch × vocabulary logits
 (~300 MB for this model): 32 MB keeps about six short prompts in ~2 GB; 1024 MB grew past 22 GB and was
-killed for memory. --measure sends one
-prompt of about --measure-tokens tokens and prints prompt and generation tokens/s. The server runs until interrupted (Ctrl-C), or with --detach in the background
-(its pid and log under --dir).
+killed for memory. --measure sends one prompt of about --measure-tokens tokens and prints prompt and
+generation tokens/s. The server runs until interrupted (Ctrl-C), or with --detach in the background (its
+pid and log under --dir).
 
 Usage: python bench/llm_server.py [--dir DIR] [--port 8088] [--threads 2] [--ctx 4096] [--prompt-cache-mb 32] [--measure] [--detach]
 """
